@@ -1,0 +1,392 @@
+//! The free functions: save and load any serde value, in files or in memory.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::atomic;
+use crate::codec::Compression;
+use crate::error::{io_error, Error, Origin, TypeIdentity};
+use crate::format::{self, FileInfo, HeaderFields, FIXED_LEN};
+use crate::naming;
+use crate::options::{LoadOptions, SaveOptions};
+use crate::schema::{Description, Schema};
+
+/// Saves `value` to `path`, replacing any file there atomically.
+///
+/// The payload is lz4-compressed when the file name ends in `.lz4` (any case).
+/// Missing parent directories are created. If the save fails, the old file is left
+/// as it was and no temporary file stays behind.
+///
+/// # Example
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("prices.pickle");
+/// persist_core::save(&vec![101.5f64, 101.25], &path)?;
+/// let prices: Vec<f64> = persist_core::load(&path)?;
+/// assert_eq!(prices, [101.5, 101.25]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn save<T: Serialize + Schema + ?Sized>(
+    value: &T,
+    path: impl AsRef<Path>,
+) -> Result<(), Error> {
+    save_with(value, path, &SaveOptions::new())
+}
+
+/// Saves `value` to `path` with `options` (compression, durability).
+///
+/// # Example
+///
+/// ```
+/// use persist_core::{Compression, SaveOptions};
+///
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("cache.pickle");
+/// persist_core::save_with(&"hello".repeat(100), &path, &SaveOptions::new().compression(Compression::Lz4))?;
+/// assert_eq!(persist_core::inspect(&path)?.compression, Compression::Lz4);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn save_with<T: Serialize + Schema + ?Sized>(
+    value: &T,
+    path: impl AsRef<Path>,
+    options: &SaveOptions,
+) -> Result<(), Error> {
+    let path = path.as_ref();
+    let compression = naming::compression_for_save(path, options.get_compression())?;
+    let encoded = encode(value, compression)?;
+    atomic::write_file(
+        path,
+        &[&encoded.header, &encoded.payload, &encoded.trailer],
+        options.is_durable(),
+    )
+}
+
+/// Encodes `value` as the bytes of a persist file, uncompressed.
+///
+/// # Example
+///
+/// ```
+/// let bytes = persist_core::to_bytes(&(1u8, "one".to_string()))?;
+/// let back: (u8, String) = persist_core::from_bytes(&bytes)?;
+/// assert_eq!(back, (1, "one".to_string()));
+/// # Ok::<(), persist_core::Error>(())
+/// ```
+pub fn to_bytes<T: Serialize + Schema + ?Sized>(value: &T) -> Result<Vec<u8>, Error> {
+    to_bytes_with(value, &SaveOptions::new())
+}
+
+/// Encodes `value` as the bytes of a persist file, compressed as `options` say.
+///
+/// # Example
+///
+/// ```
+/// use persist_core::{Compression, SaveOptions};
+///
+/// let value = vec![0u64; 10_000];
+/// let plain = persist_core::to_bytes(&value)?;
+/// let packed = persist_core::to_bytes_with(&value, &SaveOptions::new().compression(Compression::Lz4))?;
+/// assert!(packed.len() < plain.len() / 10);
+/// # Ok::<(), persist_core::Error>(())
+/// ```
+pub fn to_bytes_with<T: Serialize + Schema + ?Sized>(
+    value: &T,
+    options: &SaveOptions,
+) -> Result<Vec<u8>, Error> {
+    let encoded = encode(value, options.get_compression().unwrap_or_default())?;
+    let mut bytes =
+        Vec::with_capacity(encoded.header.len() + encoded.payload.len() + encoded.trailer.len());
+    bytes.extend_from_slice(&encoded.header);
+    bytes.extend_from_slice(&encoded.payload);
+    bytes.extend_from_slice(&encoded.trailer);
+    Ok(bytes)
+}
+
+/// The three pieces of an encoded file, kept apart so a file save writes them
+/// without first copying them into one buffer.
+struct Encoded {
+    header: Vec<u8>,
+    payload: Vec<u8>,
+    trailer: [u8; format::CHECKSUM_LEN],
+}
+
+fn encode<T: Serialize + Schema + ?Sized>(
+    value: &T,
+    compression: Compression,
+) -> Result<Encoded, Error> {
+    let description = Description::of::<T>();
+    let (rec_id, version) = identity_of(&description);
+    let encode_error = |detail: String| Error::Encode {
+        type_name: rec_id.clone(),
+        detail,
+    };
+    let raw = postcard::to_stdvec(value).map_err(|e| encode_error(e.to_string()))?;
+    let payload = compression
+        .compress(&raw)
+        .map_err(encode_error)?
+        .into_owned();
+    let schema = description.to_canonical_bytes();
+    let header = format::write_header(&HeaderFields {
+        compression,
+        rec_id: &rec_id,
+        version,
+        schema: &schema,
+        payload_len: payload.len() as u64,
+        uncompressed_len: raw.len() as u64,
+    })?;
+    let trailer = format::checksum(&payload).to_le_bytes();
+    Ok(Encoded {
+        header,
+        payload,
+        trailer,
+    })
+}
+
+/// The REC_ID and VERSION a description is saved under: the root's record identity,
+/// or for types that are not records, the type's name and version 0.
+fn identity_of(description: &Description) -> (String, u32) {
+    match description.root_record() {
+        Some(record) => (record.rec_id.clone(), record.version),
+        None => (description.root().to_string(), 0),
+    }
+}
+
+/// Loads the value saved at `path`.
+///
+/// The codec is read from the file, whatever its name. A file written for another
+/// type, or corrupted in any way, is refused with an error that says so.
+///
+/// # Example
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("n.pickle");
+/// persist_core::save(&42u64, &path)?;
+/// assert_eq!(persist_core::load::<u64>(&path)?, 42);
+/// assert!(persist_core::load::<String>(&path).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn load<T: DeserializeOwned + Schema>(path: impl AsRef<Path>) -> Result<T, Error> {
+    load_with(path, &LoadOptions::new())
+}
+
+/// Loads the value saved at `path`, with `options` (size limit).
+///
+/// # Example
+///
+/// ```
+/// use persist_core::{Error, LoadOptions};
+///
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("big.pickle");
+/// persist_core::save(&vec![7u8; 4096], &path)?;
+/// let err = persist_core::load_with::<Vec<u8>>(&path, &LoadOptions::new().max_size(1024)).unwrap_err();
+/// assert!(matches!(err, Error::LimitExceeded { .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn load_with<T: DeserializeOwned + Schema>(
+    path: impl AsRef<Path>,
+    options: &LoadOptions,
+) -> Result<T, Error> {
+    let path = path.as_ref();
+    let origin = Origin::File(path.to_path_buf());
+    let (mut file, len) = open(path)?;
+    let info = read_info(&mut file, len, &origin, options)?;
+    check_type::<T>(&info, &origin)?;
+    // Sized by the header, which `read_info` checked against the file's real length.
+    let tail_len = info.payload_len + format::CHECKSUM_LEN as u64;
+    let mut tail = Vec::with_capacity(tail_len as usize);
+    file.take(tail_len)
+        .read_to_end(&mut tail)
+        .map_err(io_error("read", path))?;
+    if tail.len() as u64 != tail_len {
+        // The file shrank while being read.
+        return Err(Error::Truncated {
+            origin,
+            section: crate::Section::Payload,
+            expected: info.header_len + tail_len,
+            found: info.header_len + tail.len() as u64,
+        });
+    }
+    decode_payload(&info, &tail, &origin)
+}
+
+/// Decodes a value from the bytes of a persist file.
+///
+/// # Example
+///
+/// ```
+/// let bytes = persist_core::to_bytes(&[1u16, 2, 3])?;
+/// assert_eq!(persist_core::from_bytes::<[u16; 3]>(&bytes)?, [1, 2, 3]);
+/// # Ok::<(), persist_core::Error>(())
+/// ```
+pub fn from_bytes<T: DeserializeOwned + Schema>(bytes: &[u8]) -> Result<T, Error> {
+    from_bytes_with(bytes, &LoadOptions::new())
+}
+
+/// Decodes a value from the bytes of a persist file, with `options`.
+///
+/// # Example
+///
+/// ```
+/// use persist_core::LoadOptions;
+///
+/// let bytes = persist_core::to_bytes(&"text".to_string())?;
+/// let text: String = persist_core::from_bytes_with(&bytes, &LoadOptions::new().max_size(64))?;
+/// assert_eq!(text, "text");
+/// # Ok::<(), persist_core::Error>(())
+/// ```
+pub fn from_bytes_with<T: DeserializeOwned + Schema>(
+    bytes: &[u8],
+    options: &LoadOptions,
+) -> Result<T, Error> {
+    let origin = Origin::Bytes;
+    let info = read_info(&mut &bytes[..], bytes.len() as u64, &origin, options)?;
+    check_type::<T>(&info, &origin)?;
+    decode_payload(&info, &bytes[info.header_len as usize..], &origin)
+}
+
+/// Reads a file's header: identity, codec, sizes and schema, without knowing its type
+/// and without reading the payload.
+///
+/// # Example
+///
+/// ```
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("pair.pickle.lz4");
+/// persist_core::save(&(1u32, 2.0f64), &path)?;
+/// let info = persist_core::inspect(&path)?;
+/// assert_eq!(info.rec_id, "(u32, f64)");
+/// assert_eq!(info.compression, persist_core::Compression::Lz4);
+/// println!("{info}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn inspect(path: impl AsRef<Path>) -> Result<FileInfo, Error> {
+    let path = path.as_ref();
+    let (mut file, len) = open(path)?;
+    read_info(
+        &mut file,
+        len,
+        &Origin::File(path.to_path_buf()),
+        &LoadOptions::new(),
+    )
+}
+
+/// Reads the header of the bytes of a persist file; see [`inspect`].
+///
+/// # Example
+///
+/// ```
+/// let info = persist_core::inspect_bytes(&persist_core::to_bytes(&true)?)?;
+/// assert_eq!(info.schema.to_string(), "type bool");
+/// # Ok::<(), persist_core::Error>(())
+/// ```
+pub fn inspect_bytes(bytes: &[u8]) -> Result<FileInfo, Error> {
+    read_info(
+        &mut &bytes[..],
+        bytes.len() as u64,
+        &Origin::Bytes,
+        &LoadOptions::new(),
+    )
+}
+
+/// Opens `path` for a load: the file and its real length.
+fn open(path: &Path) -> Result<(File, u64), Error> {
+    let file = File::open(path).map_err(io_error("open", path))?;
+    let len = file
+        .metadata()
+        .map_err(io_error("read the size of", path))?
+        .len();
+    Ok((file, len))
+}
+
+/// Reads and verifies the header from the start of `source`, leaving it positioned at
+/// the payload.
+fn read_info(
+    source: &mut impl Read,
+    total_len: u64,
+    origin: &Origin,
+    options: &LoadOptions,
+) -> Result<FileInfo, Error> {
+    let read_error = |e: std::io::Error| match origin {
+        Origin::File(path) => io_error("read", path.clone())(e),
+        Origin::Bytes => Error::Corrupt {
+            origin: Origin::Bytes,
+            detail: e.to_string(),
+        },
+    };
+    let mut fixed = [0u8; FIXED_LEN];
+    let available = (FIXED_LEN as u64).min(total_len) as usize;
+    source
+        .read_exact(&mut fixed[..available])
+        .map_err(read_error)?;
+    let max_size = options.get_max_size();
+    let fixed_header = format::parse_fixed(&fixed[..available], total_len, origin, max_size)?;
+    // `parse_fixed` checked the header length against the input's real length.
+    let mut header = vec![0u8; fixed_header.header_len as usize];
+    header[..FIXED_LEN].copy_from_slice(&fixed);
+    source
+        .read_exact(&mut header[FIXED_LEN..])
+        .map_err(read_error)?;
+    format::parse_header(&fixed_header, &header, total_len, origin, max_size)
+}
+
+/// The identity a load of `T` expects.
+fn expected_identity<T: Schema>() -> TypeIdentity {
+    let description = Description::of::<T>();
+    let (rec_id, version) = identity_of(&description);
+    TypeIdentity {
+        rec_id,
+        version,
+        fingerprint: description.fingerprint(),
+    }
+}
+
+/// Refuses a file whose identity is not `T`'s, before reading its payload.
+fn check_type<T: Schema>(info: &FileInfo, origin: &Origin) -> Result<(), Error> {
+    let expected = expected_identity::<T>();
+    let found = info.identity();
+    if expected != found {
+        return Err(Error::WrongType {
+            origin: origin.clone(),
+            expected,
+            found,
+        });
+    }
+    Ok(())
+}
+
+/// Verifies, decompresses and decodes the payload. `tail` is the payload followed by
+/// its checksum.
+fn decode_payload<T: DeserializeOwned>(
+    info: &FileInfo,
+    tail: &[u8],
+    origin: &Origin,
+) -> Result<T, Error> {
+    let stored = format::verify_payload(tail, origin)?;
+    let raw = info
+        .compression
+        .decompress(stored, info.uncompressed_len)
+        .map_err(|detail| Error::Corrupt {
+            origin: origin.clone(),
+            detail,
+        })?;
+    let decode_error = |detail: String| Error::Decode {
+        origin: origin.clone(),
+        type_name: info.rec_id.clone(),
+        detail,
+    };
+    let (value, rest) =
+        postcard::take_from_bytes::<T>(&raw).map_err(|e| decode_error(e.to_string()))?;
+    if !rest.is_empty() {
+        return Err(decode_error(format!(
+            "{} bytes are left over after the value; its Schema impl does not match its Serialize impl",
+            rest.len()
+        )));
+    }
+    Ok(value)
+}

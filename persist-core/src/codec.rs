@@ -1,0 +1,205 @@
+//! Payload codecs: how the encoded value is stored (as is, or lz4-compressed).
+
+use std::borrow::Cow;
+use std::fmt::{self, Display, Formatter};
+use std::io::{Read, Write};
+
+use lz4_flex::frame::{BlockMode, BlockSize, FrameDecoder, FrameEncoder, FrameInfo};
+
+/// How a file's payload is compressed.
+///
+/// A save picks it from [`SaveOptions::compression`](crate::SaveOptions::compression),
+/// else from the file's extension, else [`Compression::None`]. A load always reads it
+/// from the file's header, never from its name.
+///
+/// # Example
+///
+/// ```
+/// use persist_core::Compression;
+///
+/// assert_eq!(Compression::default(), Compression::None);
+/// assert_eq!(Compression::Lz4.extension(), Some("lz4"));
+/// assert_eq!(Compression::from_extension("LZ4"), Some(Compression::Lz4));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Compression {
+    /// The payload is stored as postcard encoded it.
+    #[default]
+    None,
+    /// The payload is compressed in the LZ4 frame format: fast, with a modest ratio.
+    Lz4,
+}
+
+/// LZ4 can expand at most about 255 bytes out of one stored byte; a header that
+/// claims more is refused before anything is allocated for it.
+const LZ4_MAX_RATIO: u64 = 256;
+
+impl Compression {
+    /// Every codec this build knows.
+    pub const ALL: [Compression; 2] = [Compression::None, Compression::Lz4];
+
+    /// The id stored in the file header.
+    ///
+    /// ```
+    /// # use persist_core::Compression;
+    /// assert_eq!(Compression::from_id(Compression::Lz4.id()), Some(Compression::Lz4));
+    /// ```
+    pub const fn id(self) -> u8 {
+        match self {
+            Compression::None => 0,
+            Compression::Lz4 => 1,
+        }
+    }
+
+    /// The codec with header id `id`, if this build knows it.
+    ///
+    /// ```
+    /// # use persist_core::Compression;
+    /// assert_eq!(Compression::from_id(0), Some(Compression::None));
+    /// assert_eq!(Compression::from_id(200), None);
+    /// ```
+    pub fn from_id(id: u8) -> Option<Compression> {
+        Compression::ALL.into_iter().find(|c| c.id() == id)
+    }
+
+    /// The file extension that implies this codec (`None` for no compression).
+    ///
+    /// ```
+    /// # use persist_core::Compression;
+    /// assert_eq!(Compression::None.extension(), None);
+    /// ```
+    pub const fn extension(self) -> Option<&'static str> {
+        match self {
+            Compression::None => None,
+            Compression::Lz4 => Some("lz4"),
+        }
+    }
+
+    /// The codec an extension (without the dot, any case) implies, if any.
+    ///
+    /// ```
+    /// # use persist_core::Compression;
+    /// assert_eq!(Compression::from_extension("pickle"), None);
+    /// ```
+    pub fn from_extension(extension: &str) -> Option<Compression> {
+        Compression::ALL.into_iter().find(|c| {
+            c.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case(extension))
+        })
+    }
+
+    /// Compresses `raw` into a new buffer.
+    pub(crate) fn compress(self, raw: &[u8]) -> Result<Cow<'_, [u8]>, String> {
+        match self {
+            Compression::None => Ok(Cow::Borrowed(raw)),
+            Compression::Lz4 => {
+                let mut encoder =
+                    FrameEncoder::with_frame_info(frame_info(), Vec::with_capacity(raw.len() / 2));
+                encoder
+                    .write_all(raw)
+                    .map_err(|e| format!("lz4 compression failed: {e}"))?;
+                let stored = encoder
+                    .finish()
+                    .map_err(|e| format!("lz4 compression failed: {e}"))?;
+                Ok(Cow::Owned(stored))
+            }
+        }
+    }
+
+    /// Decompresses `stored`, which must expand to exactly `raw_len` bytes.
+    ///
+    /// `raw_len` comes from the file: it is checked against what the codec can
+    /// possibly produce before it sizes any allocation.
+    pub(crate) fn decompress(self, stored: &[u8], raw_len: u64) -> Result<Cow<'_, [u8]>, String> {
+        match self {
+            Compression::None => {
+                if stored.len() as u64 != raw_len {
+                    return Err(format!(
+                        "uncompressed payload of {} bytes is declared as {raw_len} bytes",
+                        stored.len()
+                    ));
+                }
+                Ok(Cow::Borrowed(stored))
+            }
+            Compression::Lz4 => {
+                let reachable = (stored.len() as u64).saturating_mul(LZ4_MAX_RATIO);
+                if raw_len > reachable {
+                    return Err(format!(
+                        "declares {raw_len} uncompressed bytes, more than lz4 can expand {} bytes into",
+                        stored.len()
+                    ));
+                }
+                // Bounded by the check above; usize conversion only fails on 32-bit
+                // targets, where such a buffer could not exist anyway.
+                let capacity = usize::try_from(raw_len)
+                    .map_err(|_| format!("{raw_len} bytes do not fit in memory here"))?;
+                let mut raw = Vec::with_capacity(capacity);
+                FrameDecoder::new(stored)
+                    .take(raw_len.saturating_add(1))
+                    .read_to_end(&mut raw)
+                    .map_err(|e| format!("lz4 data is invalid: {e}"))?;
+                if raw.len() as u64 != raw_len {
+                    return Err(format!(
+                        "lz4 data expands to {}{} bytes, not the declared {raw_len}",
+                        if raw.len() as u64 > raw_len {
+                            "more than "
+                        } else {
+                            ""
+                        },
+                        raw.len().min(capacity)
+                    ));
+                }
+                Ok(Cow::Owned(raw))
+            }
+        }
+    }
+}
+
+/// The lz4 frame parameters of every file: our own checksums cover the payload, so
+/// lz4's are switched off; large independent blocks give the best speed and ratio.
+fn frame_info() -> FrameInfo {
+    FrameInfo::new()
+        .block_size(BlockSize::Max4MB)
+        .block_mode(BlockMode::Independent)
+        .content_checksum(false)
+        .block_checksums(false)
+}
+
+impl Display for Compression {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Compression::None => "no",
+            Compression::Lz4 => "lz4",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lz4_round_trips_and_shrinks_repetitive_data() {
+        let raw: Vec<u8> = (0..100_000u32)
+            .flat_map(|i| (i % 7).to_le_bytes())
+            .collect();
+        let stored = Compression::Lz4.compress(&raw).unwrap();
+        assert!(stored.len() < raw.len() / 4, "{} bytes", stored.len());
+        let back = Compression::Lz4
+            .decompress(&stored, raw.len() as u64)
+            .unwrap();
+        assert_eq!(back.as_ref(), raw.as_slice());
+    }
+
+    #[test]
+    fn lz4_refuses_impossible_and_wrong_sizes() {
+        let stored = Compression::Lz4.compress(b"hello hello hello").unwrap();
+        let err = Compression::Lz4.decompress(&stored, 1 << 40).unwrap_err();
+        assert!(err.contains("more than lz4 can expand"), "{err}");
+        let err = Compression::Lz4.decompress(&stored, 5).unwrap_err();
+        assert!(err.contains("not the declared 5"), "{err}");
+        let err = Compression::Lz4.decompress(b"garbage!", 8).unwrap_err();
+        assert!(err.contains("invalid"), "{err}");
+    }
+}

@@ -1,0 +1,266 @@
+//! The one error type of the crate, with a variant per failure a caller may handle.
+
+use std::fmt::{self, Display, Formatter};
+use std::io;
+use std::path::PathBuf;
+
+use crate::codec::Compression;
+
+/// Everything that can go wrong while saving, loading or inspecting.
+///
+/// Each variant that concerns a file or buffer names it through its [`Origin`], so
+/// that the message alone says what was wrong and where.
+///
+/// # Example
+///
+/// ```
+/// let err = persist_core::from_bytes::<u32>(b"hello, world, not a persist file").unwrap_err();
+/// assert!(matches!(err, persist_core::Error::NotPersistFile { .. }));
+/// assert_eq!(err.to_string(), "in-memory bytes: not a persist file (it does not start with the persist magic number)");
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The operating system refused an operation on a path.
+    #[error("cannot {action} `{}`: {source}", path.display())]
+    Io {
+        /// What was being done: "read", "create a temporary file in", ...
+        action: &'static str,
+        /// The file or directory concerned.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+
+    /// The bytes do not start with the persist magic number.
+    #[error("{origin}: not a persist file (it does not start with the persist magic number)")]
+    NotPersistFile {
+        /// Where the bytes came from.
+        origin: Origin,
+    },
+
+    /// The file was written in a newer format than this build can read.
+    #[error(
+        "{origin}: written in file format {found}, but this build of persist reads formats up to {supported}; upgrade persist to read it"
+    )]
+    FormatFromFuture {
+        /// Where the bytes came from.
+        origin: Origin,
+        /// The format version in the file.
+        found: u16,
+        /// The newest format version this build reads.
+        supported: u16,
+    },
+
+    /// The file's payload is compressed with a codec this build does not know.
+    #[error("{origin}: compressed with codec id {id}, which this build of persist does not know")]
+    UnknownCodec {
+        /// Where the bytes came from.
+        origin: Origin,
+        /// The codec id in the header.
+        id: u8,
+    },
+
+    /// The file ends before the length its header declares.
+    #[error(
+        "{origin}: truncated: the {section} needs {expected} bytes but only {found} are there"
+    )]
+    Truncated {
+        /// Where the bytes came from.
+        origin: Origin,
+        /// The part that is cut short.
+        section: Section,
+        /// How many bytes the file should have up to the end of that part.
+        expected: u64,
+        /// How many bytes it has.
+        found: u64,
+    },
+
+    /// A checksum does not match: some bytes changed since the file was written.
+    #[error(
+        "{origin}: corrupt: the {section} checksum does not match (stored {stored:#018x}, computed {computed:#018x})"
+    )]
+    ChecksumMismatch {
+        /// Where the bytes came from.
+        origin: Origin,
+        /// The part whose checksum failed.
+        section: Section,
+        /// The checksum stored in the file.
+        stored: u64,
+        /// The checksum of the bytes as they are.
+        computed: u64,
+    },
+
+    /// The file is internally inconsistent in a way a checksum does not explain (a
+    /// crafted file, or a bug in the writer).
+    #[error("{origin}: corrupt: {detail}")]
+    Corrupt {
+        /// Where the bytes came from.
+        origin: Origin,
+        /// What is inconsistent.
+        detail: String,
+    },
+
+    /// The file holds another type than the one asked for.
+    #[error("{origin}: holds {found}, not the requested {expected}")]
+    WrongType {
+        /// Where the bytes came from.
+        origin: Origin,
+        /// The type the caller asked for.
+        expected: TypeIdentity,
+        /// The type the file holds.
+        found: TypeIdentity,
+    },
+
+    /// A size declared by the file exceeds the configured limit.
+    #[error(
+        "{origin}: the {what} is {size} bytes, over the limit of {limit} bytes (raise it with LoadOptions::max_size)"
+    )]
+    LimitExceeded {
+        /// Where the bytes came from.
+        origin: Origin,
+        /// What is too large.
+        what: &'static str,
+        /// Its size in bytes.
+        size: u64,
+        /// The limit in force.
+        limit: u64,
+    },
+
+    /// The payload could not be decoded as the requested type.
+    #[error("{origin}: cannot decode `{type_name}`: {detail}")]
+    Decode {
+        /// Where the bytes came from.
+        origin: Origin,
+        /// The type being decoded.
+        type_name: String,
+        /// What went wrong.
+        detail: String,
+    },
+
+    /// The value could not be encoded: its `Serialize` impl failed, or it uses a
+    /// serde feature the format cannot store.
+    #[error("cannot encode `{type_name}`: {detail}")]
+    Encode {
+        /// The type being encoded.
+        type_name: String,
+        /// What went wrong.
+        detail: String,
+    },
+
+    /// An explicit compression option contradicts the compression the file name implies.
+    #[error(
+        "`{}`: the option asks for {option} compression but the extension implies {implied}; change one of them",
+        path.display()
+    )]
+    CompressionConflict {
+        /// The path being saved to.
+        path: PathBuf,
+        /// The compression the options ask for.
+        option: Compression,
+        /// The compression the extension implies.
+        implied: Compression,
+    },
+
+    /// A path cannot be saved to: it names no file.
+    #[error("`{}`: {reason}", path.display())]
+    InvalidPath {
+        /// The path given.
+        path: PathBuf,
+        /// Why it cannot be used.
+        reason: &'static str,
+    },
+}
+
+/// Shorthand for results of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Where the bytes being read came from, for error messages.
+///
+/// ```
+/// use persist_core::Origin;
+/// assert_eq!(Origin::File("a/b.pickle".into()).to_string(), "`a/b.pickle`");
+/// assert_eq!(Origin::Bytes.to_string(), "in-memory bytes");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Origin {
+    /// A file at this path.
+    File(PathBuf),
+    /// A buffer passed to `from_bytes` or `inspect_bytes`.
+    Bytes,
+}
+
+impl Display for Origin {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::File(path) => write!(f, "`{}`", path.display()),
+            Origin::Bytes => f.write_str("in-memory bytes"),
+        }
+    }
+}
+
+/// A part of a file, as named by [`Error::Truncated`] and [`Error::ChecksumMismatch`].
+///
+/// ```
+/// assert_eq!(persist_core::Section::Payload.to_string(), "payload");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Section {
+    /// The header: identity, sizes and schema.
+    Header,
+    /// The payload: the encoded value.
+    Payload,
+}
+
+impl Display for Section {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Section::Header => "header",
+            Section::Payload => "payload",
+        })
+    }
+}
+
+/// Which type a file holds or a caller asks for: its record id, version and schema
+/// fingerprint.
+///
+/// ```
+/// use persist_core::TypeIdentity;
+/// let id = TypeIdentity { rec_id: "Portfolio".into(), version: 2, fingerprint: 0xab };
+/// assert_eq!(id.to_string(), "`Portfolio` v2 (schema 0x00000000000000ab)");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypeIdentity {
+    /// The record id (for types that are not records: the type's name).
+    pub rec_id: String,
+    /// The version (0 for types that are not records).
+    pub version: u32,
+    /// The schema fingerprint.
+    pub fingerprint: u64,
+}
+
+impl Display for TypeIdentity {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` v{} (schema {:#018x})",
+            self.rec_id, self.version, self.fingerprint
+        )
+    }
+}
+
+/// Builds the [`Error::Io`] for `action` on `path`; for `map_err`.
+pub(crate) fn io_error(
+    action: &'static str,
+    path: impl Into<PathBuf>,
+) -> impl FnOnce(io::Error) -> Error {
+    let path = path.into();
+    move |source| Error::Io {
+        action,
+        path,
+        source,
+    }
+}

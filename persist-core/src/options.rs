@@ -1,0 +1,150 @@
+//! Options of saves and loads.
+
+use crate::codec::Compression;
+
+/// How a value is saved.
+///
+/// # Example
+///
+/// ```
+/// use persist_core::{Compression, SaveOptions};
+///
+/// let options = SaveOptions::new().compression(Compression::Lz4).durable(false);
+/// assert_eq!(options.get_compression(), Some(Compression::Lz4));
+/// assert!(!options.is_durable());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SaveOptions {
+    compression: Option<Compression>,
+    durable: bool,
+}
+
+impl Default for SaveOptions {
+    fn default() -> Self {
+        SaveOptions {
+            compression: None,
+            durable: true,
+        }
+    }
+}
+
+impl SaveOptions {
+    /// The defaults: compression from the file extension, durable writes.
+    ///
+    /// ```
+    /// # use persist_core::SaveOptions;
+    /// assert_eq!(SaveOptions::new().get_compression(), None);
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Compresses the payload with `compression`, whatever the file extension
+    /// (an extension that implies another codec is an error).
+    ///
+    /// ```
+    /// # use persist_core::{Compression, SaveOptions};
+    /// let o = SaveOptions::new().compression(Compression::None);
+    /// assert_eq!(o.get_compression(), Some(Compression::None));
+    /// ```
+    pub fn compression(mut self, compression: Compression) -> Self {
+        self.compression = Some(compression);
+        self
+    }
+
+    /// Whether a save waits until the file is on the device (`fsync` of the file and
+    /// its directory) before returning. On by default.
+    ///
+    /// Turning it off makes saves faster; the replace stays atomic against a crash of
+    /// the program, but a power loss or kernel crash soon after the save may leave
+    /// the old file, or on some file systems an empty one.
+    ///
+    /// ```
+    /// # use persist_core::SaveOptions;
+    /// assert!(SaveOptions::new().is_durable());
+    /// ```
+    pub fn durable(mut self, durable: bool) -> Self {
+        self.durable = durable;
+        self
+    }
+
+    /// The explicit compression, if one was set.
+    ///
+    /// ```
+    /// # use persist_core::SaveOptions;
+    /// assert_eq!(SaveOptions::default().get_compression(), None);
+    /// ```
+    pub fn get_compression(&self) -> Option<Compression> {
+        self.compression
+    }
+
+    /// Whether saves are flushed to the device.
+    ///
+    /// ```
+    /// # use persist_core::SaveOptions;
+    /// assert!(!SaveOptions::new().durable(false).is_durable());
+    /// ```
+    pub fn is_durable(&self) -> bool {
+        self.durable
+    }
+}
+
+/// How a file is loaded.
+///
+/// # Example
+///
+/// ```
+/// use persist_core::LoadOptions;
+///
+/// let options = LoadOptions::new().max_size(1 << 20);
+/// assert_eq!(options.get_max_size(), 1 << 20);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadOptions {
+    max_size: u64,
+}
+
+impl LoadOptions {
+    /// The default size limit: 16 GiB.
+    pub const DEFAULT_MAX_SIZE: u64 = 16 << 30;
+
+    /// The defaults.
+    ///
+    /// ```
+    /// # use persist_core::LoadOptions;
+    /// assert_eq!(LoadOptions::new().get_max_size(), LoadOptions::DEFAULT_MAX_SIZE);
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The largest payload (stored or uncompressed) and schema a load accepts, in
+    /// bytes. Nothing larger is allocated, whatever the file claims.
+    ///
+    /// ```
+    /// # use persist_core::LoadOptions;
+    /// assert_eq!(LoadOptions::new().max_size(10).get_max_size(), 10);
+    /// ```
+    pub fn max_size(mut self, bytes: u64) -> Self {
+        self.max_size = bytes;
+        self
+    }
+
+    /// The size limit in force.
+    ///
+    /// ```
+    /// # use persist_core::LoadOptions;
+    /// assert!(LoadOptions::default().get_max_size() > 0);
+    /// ```
+    pub fn get_max_size(&self) -> u64 {
+        self.max_size
+    }
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            max_size: Self::DEFAULT_MAX_SIZE,
+        }
+    }
+}
