@@ -1,1 +1,86 @@
-//! placeholder
+//! Derive macros of [persist](https://docs.rs/persist). Use them through the
+//! `persist` crate, which re-exports them; the generated code refers to `::persist`.
+//!
+//! `#[derive(Schema)]` describes a type's serialized shape exactly as serde's
+//! derived `Serialize` writes it in postcard, following serde's attributes, and
+//! refuses (at the attribute, with the reason) what it cannot describe faithfully.
+//!
+//! ```ignore
+//! use persist::Schema;
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[derive(Serialize, Deserialize, Schema)]
+//! #[serde(rename_all = "camelCase")]
+//! struct Trade {
+//!     trade_id: u64,
+//!     price: f64,
+//! }
+//!
+//! let d = persist::schema::Description::of::<Trade>();
+//! assert_eq!(d.to_string(), "type Trade\nstruct Trade { tradeId: u64, price: f64 }");
+//! ```
+//!
+//! The modules, one concern each (as in `serde_derive` and `thiserror-impl`):
+//!
+//! - `ast`: the parsed input, with serde names worked out;
+//! - `attr`: reading `#[serde(..)]` and `#[schema(..)]`;
+//! - `case`: serde's `rename_all` rules;
+//! - `ctxt`: collecting every error before reporting;
+//! - `valid`: the refusals;
+//! - `expand`: the generated `impl Schema`.
+
+#![forbid(unsafe_code)]
+
+mod ast;
+mod attr;
+mod case;
+mod ctxt;
+mod expand;
+mod valid;
+
+use proc_macro::TokenStream;
+use syn::{parse_macro_input, DeriveInput};
+
+/// Derives `persist::Schema`: the description of what the type's derived
+/// `Serialize` writes, which every saved file carries and every load checks.
+///
+/// ```ignore
+/// use persist::Schema;
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Serialize, Deserialize, Schema)]
+/// enum Order {
+///     Market,
+///     #[serde(rename = "limit")]
+///     Limit(f64),
+///     Stop { at: f64, #[serde(skip)] note: String },
+/// }
+///
+/// assert_eq!(
+///     persist::schema::Description::of::<Order>().to_string(),
+///     "type Order\nenum Order { Market, limit(f64), Stop { at: f64 } }",
+/// );
+/// ```
+///
+/// Followed: `rename` (also `rename(serialize = ..)`), `rename_all`,
+/// `rename_all_fields`, variant `rename_all`, field `skip` (or both
+/// `skip_serializing` and `skip_deserializing`), and `transparent`. Generic types are
+/// described per instantiation (`Pair<u32, String>`), with a `T: Schema` bound on
+/// each type parameter.
+///
+/// `#[schema(as = Type)]` on a field describes it as `Type`: the way to describe a
+/// field written by `#[serde(with = ..)]`, or of a type without a `Schema` impl,
+/// provided `Type`'s `Serialize` writes the same bytes.
+///
+/// Refused, with an error at the attribute: unions; `tag`, `content`, `untagged`,
+/// `from`, `try_from`, `into`, `remote`; field `flatten`, `skip_serializing`,
+/// `skip_deserializing` or `skip_serializing_if` (without `skip`), and `with`,
+/// `serialize_with`, `deserialize_with` or `getter` (without `#[schema(as = ..)]`);
+/// variant `skip*`, `with` family, `untagged` and `other`; `skip` on the field of a
+/// newtype struct (serde writes it anyway). Other serde attributes (`default`,
+/// `alias`, `bound`, ...) do not change what postcard stores and are ignored.
+#[proc_macro_derive(Schema, attributes(schema))]
+pub fn derive_schema(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand::derive_schema(&input).into()
+}
