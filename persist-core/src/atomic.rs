@@ -37,10 +37,10 @@ pub(crate) fn write_file(path: &Path, parts: &[&[u8]], durable: bool) -> Result<
     // A replaced file keeps its permissions; a new one gets what `File::create`
     // would give it (0o666 less the umask) rather than tempfile's private 0o600.
     match fs::metadata(path) {
-        Ok(meta) => {
+        Ok(meta) if meta.is_file() => {
             builder.permissions(meta.permissions());
         }
-        Err(_) => {
+        _ => {
             #[cfg(unix)]
             {
                 use std::os::unix::fs::PermissionsExt;

@@ -518,3 +518,64 @@ pub fn generic_name(base: &str, arguments: &[Node]) -> String {
     let args: Vec<String> = arguments.iter().map(Node::to_string).collect();
     format!("{base}<{}>", args.join(", "))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two distinct Rust types that serde would both call `Config`.
+    mod a {
+        pub struct Config;
+    }
+    mod b {
+        pub struct Config;
+    }
+
+    fn describe_as_config<T>(builder: &mut Builder, field: Node) -> Node {
+        builder.define::<T>("Config".into(), |_| {
+            Definition::new(
+                "Config",
+                Body::Struct(Fields::Named(vec![Field::new("x", field)])),
+            )
+        })
+    }
+
+    impl Schema for a::Config {
+        fn describe(builder: &mut Builder) -> Node {
+            describe_as_config::<Self>(builder, Node::U8)
+        }
+    }
+
+    impl Schema for b::Config {
+        fn describe(builder: &mut Builder) -> Node {
+            describe_as_config::<Self>(builder, Node::String)
+        }
+    }
+
+    #[test]
+    fn same_named_types_get_distinct_definitions() {
+        let d = Description::of::<(a::Config, b::Config, a::Config)>();
+        assert_eq!(
+            d.to_string(),
+            "type (Config, Config#2, Config)\n\
+             struct Config { x: u8 }\n\
+             struct Config#2 { x: String }"
+        );
+    }
+
+    #[test]
+    fn the_root_record_identity_comes_from_its_definition() {
+        struct Rec;
+        impl Schema for Rec {
+            fn describe(builder: &mut Builder) -> Node {
+                builder.define::<Self>("Rec".into(), |_| {
+                    Definition::new("Rec", Body::Struct(Fields::Unit))
+                        .with_record(RecordId::new("MyRec", 4))
+                })
+            }
+        }
+        let d = Description::of::<Rec>();
+        assert_eq!(d.root_record(), Some(&RecordId::new("MyRec", 4)));
+        assert_eq!(Description::of::<Vec<Rec>>().root_record(), None);
+    }
+}

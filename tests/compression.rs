@@ -1,0 +1,127 @@
+//! Which codec a save uses, and that a load reads the codec from the file, not its name.
+
+use std::fs;
+
+use persist::{Compression, Error, SaveOptions};
+
+fn sample() -> Vec<String> {
+    (0..500)
+        .map(|i| format!("row {} of a repetitive table", i % 10))
+        .collect()
+}
+
+#[test]
+fn the_extension_implies_lz4_in_any_case() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a.pickle.lz4", "b.LZ4", "c.pickle.Lz4"] {
+        let path = dir.path().join(name);
+        persist::save(&sample(), &path).unwrap();
+        assert_eq!(
+            persist::inspect(&path).unwrap().compression,
+            Compression::Lz4,
+            "{name}"
+        );
+        assert_eq!(persist::load::<Vec<String>>(&path).unwrap(), sample());
+    }
+}
+
+#[test]
+fn without_option_or_extension_nothing_is_compressed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plain.pickle");
+    persist::save(&sample(), &path).unwrap();
+    let info = persist::inspect(&path).unwrap();
+    assert_eq!(info.compression, Compression::None);
+    assert_eq!(info.payload_len, info.uncompressed_len);
+}
+
+#[test]
+fn an_explicit_option_wins_over_a_neutral_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.pickle");
+    persist::save_with(
+        &sample(),
+        &path,
+        &SaveOptions::new().compression(Compression::Lz4),
+    )
+    .unwrap();
+    let info = persist::inspect(&path).unwrap();
+    assert_eq!(info.compression, Compression::Lz4);
+    assert!(info.payload_len * 4 < info.uncompressed_len, "{info}");
+    assert_eq!(persist::load::<Vec<String>>(&path).unwrap(), sample());
+}
+
+#[test]
+fn an_explicit_option_that_agrees_with_the_extension_is_fine() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.lz4");
+    persist::save_with(
+        &sample(),
+        &path,
+        &SaveOptions::new().compression(Compression::Lz4),
+    )
+    .unwrap();
+    assert_eq!(
+        persist::inspect(&path).unwrap().compression,
+        Compression::Lz4
+    );
+}
+
+#[test]
+fn an_explicit_option_that_contradicts_the_extension_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cache.pickle.lz4");
+    persist::save(&1u8, &path).unwrap();
+    let before = fs::read(&path).unwrap();
+    let err = persist::save_with(
+        &2u8,
+        &path,
+        &SaveOptions::new().compression(Compression::None),
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::CompressionConflict { .. }), "{err:?}");
+    assert!(err.to_string().contains("cache.pickle.lz4"), "{err}");
+    assert_eq!(
+        fs::read(&path).unwrap(),
+        before,
+        "the old file is untouched"
+    );
+}
+
+#[test]
+fn a_renamed_lz4_file_still_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let compressed = dir.path().join("cache.pickle.lz4");
+    persist::save(&sample(), &compressed).unwrap();
+    let renamed = dir.path().join("cache.pickle");
+    fs::rename(&compressed, &renamed).unwrap();
+    assert_eq!(persist::load::<Vec<String>>(&renamed).unwrap(), sample());
+    assert_eq!(
+        persist::inspect(&renamed).unwrap().compression,
+        Compression::Lz4
+    );
+
+    // And the other way round: an uncompressed file named `.lz4`.
+    let plain = dir.path().join("plain.pickle");
+    persist::save(&sample(), &plain).unwrap();
+    let misnamed = dir.path().join("plain.pickle.lz4");
+    fs::rename(&plain, &misnamed).unwrap();
+    assert_eq!(persist::load::<Vec<String>>(&misnamed).unwrap(), sample());
+}
+
+#[test]
+fn in_memory_bytes_take_the_codec_from_the_options() {
+    let plain = persist::to_bytes(&sample()).unwrap();
+    let packed =
+        persist::to_bytes_with(&sample(), &SaveOptions::new().compression(Compression::Lz4))
+            .unwrap();
+    assert!(packed.len() < plain.len() / 4);
+    assert_eq!(
+        persist::from_bytes::<Vec<String>>(&packed).unwrap(),
+        sample()
+    );
+    assert_eq!(
+        persist::from_bytes::<Vec<String>>(&plain).unwrap(),
+        sample()
+    );
+}
