@@ -286,3 +286,49 @@ fn invalid_path_names_no_file() {
     let err = persist::save(&1u8, "/").unwrap_err();
     assert!(matches!(err, Error::InvalidPath { .. }), "{err:?}");
 }
+
+#[test]
+fn structurally_identical_types_are_still_told_apart() {
+    #[derive(serde::Serialize, serde::Deserialize, persist::Schema)]
+    struct Meters {
+        value: f64,
+    }
+    #[derive(serde::Serialize, serde::Deserialize, persist::Schema, Debug)]
+    struct Seconds {
+        value: f64,
+    }
+    let dir = temp_dir();
+    let path = dir.path().join("distance.pickle");
+    persist::save(&Meters { value: 42.0 }, &path).unwrap();
+    let err = persist::load::<Seconds>(&path).unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, Error::WrongType { .. }), "{err:?}");
+    assert!(
+        message.contains("holds `Meters`") && message.contains("requested `Seconds`"),
+        "{message}"
+    );
+    assert!(message.contains("distance.pickle"), "{message}");
+}
+
+#[test]
+fn encode_error_for_a_sequence_of_unknown_length_says_what_to_do() {
+    /// Serializes a filtered iterator, whose length serde cannot know up front.
+    struct Evens(Vec<u32>);
+    impl serde::Serialize for Evens {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_seq(self.0.iter().filter(|n| *n % 2 == 0))
+        }
+    }
+    impl persist::Schema for Evens {
+        fn describe(builder: &mut persist::schema::Builder) -> persist::schema::Node {
+            <Vec<u32> as persist::Schema>::describe(builder)
+        }
+    }
+    let err = persist::to_bytes(&Evens(vec![1, 2, 3, 4])).unwrap_err();
+    assert!(matches!(err, Error::Encode { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains("serialize a Vec instead of an iterator"),
+        "{err}"
+    );
+}

@@ -124,7 +124,19 @@ fn encode<T: Serialize + Schema + ?Sized>(
         type_name: rec_id.clone(),
         detail,
     };
-    let raw = postcard::to_stdvec(value).map_err(|e| encode_error(e.to_string()))?;
+    let raw = postcard::to_stdvec(value).map_err(|e| {
+        encode_error(match e {
+            // postcard drops the message of a Serialize impl's custom error: recover it.
+            postcard::Error::SerdeSerCustom => {
+                crate::ser_error::explain(value).unwrap_or_else(|| e.to_string())
+            }
+            postcard::Error::SerializeSeqLengthUnknown => "a sequence or map was serialized \
+                without its length; postcard needs lengths up front (serialize a Vec \
+                instead of an iterator)"
+                .to_string(),
+            _ => e.to_string(),
+        })
+    })?;
     let payload = compression
         .compress(&raw)
         .map_err(encode_error)?

@@ -37,6 +37,7 @@ pub mod format;
 pub mod naming;
 mod options;
 pub mod schema;
+mod ser_error;
 mod varint;
 
 pub use api::{
