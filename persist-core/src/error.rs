@@ -163,6 +163,42 @@ pub enum Error {
         implied: Compression,
     },
 
+    /// A REC_ID cannot serve as a file name (it would escape its directory, or is not
+    /// a portable file name).
+    #[error("REC_ID {rec_id:?} cannot name a file: {reason}")]
+    InvalidRecId {
+        /// The REC_ID.
+        rec_id: String,
+        /// Why it cannot name a file.
+        reason: &'static str,
+    },
+
+    /// No file for a REC_ID was found where discovery looked.
+    #[error("no file for `{rec_id}` in `{}`: looked for {}", dir.display(), looked_for.join(", "))]
+    NotFound {
+        /// The REC_ID looked for.
+        rec_id: String,
+        /// The directory searched.
+        dir: PathBuf,
+        /// What was looked for, as a person would read it.
+        looked_for: Vec<String>,
+    },
+
+    /// Several files could hold the REC_ID, and discovery will not guess.
+    #[error(
+        "several files for `{rec_id}` in `{}`: {}; pass the one you mean as a file path",
+        dir.display(),
+        candidates.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+    )]
+    Ambiguous {
+        /// The REC_ID looked for.
+        rec_id: String,
+        /// The directory searched.
+        dir: PathBuf,
+        /// Every matching file, sorted.
+        candidates: Vec<PathBuf>,
+    },
+
     /// A path cannot be saved to: it names no file.
     #[error("`{}`: {reason}", path.display())]
     InvalidPath {
