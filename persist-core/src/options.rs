@@ -1,5 +1,7 @@
 //! Options of saves and loads.
 
+use std::path::{Path, PathBuf};
+
 use crate::codec::Compression;
 
 /// How a value is saved.
@@ -17,6 +19,7 @@ use crate::codec::Compression;
 pub struct SaveOptions {
     compression: Option<Compression>,
     durable: bool,
+    directory: PathBuf,
 }
 
 impl Default for SaveOptions {
@@ -24,6 +27,7 @@ impl Default for SaveOptions {
         SaveOptions {
             compression: None,
             durable: true,
+            directory: PathBuf::from("."),
         }
     }
 }
@@ -66,6 +70,29 @@ impl SaveOptions {
     pub fn durable(mut self, durable: bool) -> Self {
         self.durable = durable;
         self
+    }
+
+    /// The directory a record's `save_with` writes its default file name into
+    /// (default `.`). The free functions, which take a full path, ignore it.
+    ///
+    /// ```
+    /// # use persist_core::SaveOptions;
+    /// let o = SaveOptions::new().directory("runs/2026");
+    /// assert_eq!(o.get_directory(), std::path::Path::new("runs/2026"));
+    /// ```
+    pub fn directory(mut self, directory: impl Into<PathBuf>) -> Self {
+        self.directory = directory.into();
+        self
+    }
+
+    /// The directory of records' default file names.
+    ///
+    /// ```
+    /// # use persist_core::SaveOptions;
+    /// assert_eq!(SaveOptions::new().get_directory(), std::path::Path::new("."));
+    /// ```
+    pub fn get_directory(&self) -> &Path {
+        &self.directory
     }
 
     /// The explicit compression, if one was set.
