@@ -36,3 +36,8 @@ pub use persist_core::*;
 /// It follows serde's attributes (`rename`, `rename_all`, `skip`, `transparent`) and
 /// refuses, at the attribute, those whose encoding it cannot describe.
 pub use persist_derive::Schema;
+
+/// Derives [`Pickleable`](trait@Pickleable) and [`Schema`](trait@Schema): a record
+/// saved under its own REC_ID (`#[rec_id = ".."]`, default: the type's name) and
+/// VERSION (`#[pickle(version = N)]`, default 1), which its description carries.
+pub use persist_derive::Pickleable;

@@ -159,7 +159,7 @@ fn fields_from_syn<'a>(
 }
 
 /// An identifier as serde names it: without the `r#` of a raw identifier.
-fn unraw(ident: &Ident) -> String {
+pub fn unraw(ident: &Ident) -> String {
     let text = ident.to_string();
     match text.strip_prefix("r#") {
         Some(stripped) => stripped.to_owned(),

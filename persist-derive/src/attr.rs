@@ -218,7 +218,7 @@ fn for_each_serde_key(
 }
 
 /// Skips the value of a key this crate does not need.
-fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
+pub fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
     let input = meta.input;
     if input.peek(Token![=]) {
         input.parse::<Token![=]>()?;

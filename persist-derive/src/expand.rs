@@ -1,4 +1,4 @@
-//! Code generation for `#[derive(Schema)]`.
+//! Code generation for `#[derive(Schema)]` and `#[derive(Pickleable)]`.
 //!
 //! The generated `describe` names the type (with its generic arguments), then
 //! registers its definition through `Builder::define`, describing each written field
@@ -13,22 +13,83 @@ use syn::{parse_quote, DeriveInput, GenericParam, Generics, Ident};
 
 use crate::ast::{Data, Field, Input, Style, Variant};
 use crate::ctxt::Ctxt;
+use crate::record_attr::Record;
 use crate::valid;
 
 /// The `impl Schema` for `node`, or its errors (with a stub impl, so that the
 /// errors are not buried under "Schema is not implemented" at every use).
 pub fn derive_schema(node: &DeriveInput) -> TokenStream {
     match parse_and_check(node) {
-        Ok(input) => impl_schema(&input),
+        Ok(input) => impl_schema(&input, None),
         Err(error) => {
             let errors = error.to_compile_error();
-            let stub = impl_block(
-                &node.ident,
-                &node.generics,
-                &quote!(_),
-                &quote!(::core::unreachable!()),
-            );
+            let stub = schema_stub(node);
             quote!(#errors #stub)
+        }
+    }
+}
+
+/// The `impl Pickleable` and the `impl Schema` (its definition marked as the record)
+/// for `node`, or its errors (with stub impls, as for [`derive_schema`]).
+pub fn derive_pickleable(node: &DeriveInput) -> TokenStream {
+    match parse_and_check_record(node) {
+        Ok((input, record)) => {
+            let rec_id = match &record.rec_id {
+                Some(lit) => lit.value(),
+                None => crate::ast::unraw(input.ident),
+            };
+            let version = record.version.map_or(1, |(version, _)| version);
+            let schema = impl_schema(&input, Some((&rec_id, version)));
+            let pickleable = impl_pickleable(node, &rec_id, version);
+            quote!(#schema #pickleable)
+        }
+        Err(error) => {
+            let errors = error.to_compile_error();
+            let schema = schema_stub(node);
+            let pickleable = impl_pickleable(node, "", 1);
+            quote!(#errors #schema #pickleable)
+        }
+    }
+}
+
+/// Parses `node` and its record attributes, and checks that it can be described
+/// and be a record, collecting every error (the record attributes' too, for a union).
+fn parse_and_check_record(node: &DeriveInput) -> syn::Result<(Input<'_>, Record)> {
+    let mut cx = Ctxt::default();
+    let record = Record::from_input(&mut cx, node);
+    let input = Input::from_syn(&mut cx, node);
+    match &input {
+        Ok(input) => {
+            valid::check(&mut cx, input);
+            valid::check_record(&mut cx, input, &record);
+        }
+        Err(error) => cx.push(error.clone()),
+    }
+    cx.finish()?;
+    Ok((input?, record))
+}
+
+/// An `impl Schema` that is never called, emitted beside errors.
+fn schema_stub(node: &DeriveInput) -> TokenStream {
+    impl_block(
+        &node.ident,
+        &bounded_generics(&node.generics, false),
+        &quote!(_),
+        &quote!(::core::unreachable!()),
+    )
+}
+
+/// `impl Pickleable`, with the `Schema` impl's bounds plus the serde bounds its
+/// supertraits need.
+fn impl_pickleable(node: &DeriveInput, rec_id: &str, version: u32) -> TokenStream {
+    let ident = &node.ident;
+    let generics = bounded_generics(&node.generics, true);
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics ::persist::Pickleable for #ident #ty_generics #where_clause {
+            const REC_ID: &'static str = #rec_id;
+            const VERSION: u32 = #version;
         }
     }
 }
@@ -42,8 +103,11 @@ fn parse_and_check(node: &DeriveInput) -> syn::Result<Input<'_>> {
     Ok(input)
 }
 
-/// The impl for a checked input.
-fn impl_schema(input: &Input) -> TokenStream {
+/// The impl for a checked input; with `record` (REC_ID, VERSION), the definition is
+/// marked with the record's identity (a record is never transparent: `valid` refuses
+/// it). The identity is written as literals, not read from `Self: Pickleable`, so the
+/// `Schema` impl needs no serde bounds and matches `#[derive(Schema)]`'s.
+fn impl_schema(input: &Input, record: Option<(&str, u32)>) -> TokenStream {
     // Mixed-site: the generated locals cannot clash with names in the user's types
     // (a const named `builder` in an array length, say).
     let builder = Ident::new("builder", Span::mixed_site());
@@ -54,31 +118,30 @@ fn impl_schema(input: &Input) -> TokenStream {
         let name = Ident::new("name", Span::mixed_site());
         let name_expr = name_expr(input, &builder);
         let body = body_expr(input, &builder);
+        let mark = record.map(|(rec_id, version)| {
+            quote! {
+                .with_record(::persist::schema::RecordId::new(#rec_id, #version))
+            }
+        });
         quote! {
             let #name: ::std::string::String = #name_expr;
             #builder.define::<Self>(::std::clone::Clone::clone(&#name), |#builder| {
-                ::persist::schema::Definition::new(#name, #body)
+                ::persist::schema::Definition::new(#name, #body) #mark
             })
         }
     };
-    impl_block(input.ident, input.generics, &builder, &body)
+    let generics = bounded_generics(input.generics, false);
+    impl_block(input.ident, &generics, &builder, &body)
 }
 
-/// `impl Schema for Type<..> where each type parameter: Schema { describe = body }`.
+/// `impl Schema for Type<..> where .. { describe = body }`, with `generics` from
+/// [`bounded_generics`].
 fn impl_block(
     ident: &Ident,
     generics: &Generics,
     builder: &impl ToTokens,
     body: &TokenStream,
 ) -> TokenStream {
-    let mut generics = generics.clone();
-    let type_params: Vec<Ident> = generics.type_params().map(|p| p.ident.clone()).collect();
-    let where_clause = generics.make_where_clause();
-    for param in type_params {
-        where_clause
-            .predicates
-            .push(parse_quote!(#param: ::persist::Schema));
-    }
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     quote! {
         #[automatically_derived]
@@ -88,6 +151,29 @@ fn impl_block(
             }
         }
     }
+}
+
+/// `generics` with a `T: Schema` bound on each type parameter.
+///
+/// With `serde_bounds` (the `Pickleable` impl of a generic record), also
+/// `Self: Serialize + DeserializeOwned`: `Pickleable`'s supertraits need serde's own
+/// bounds (`T: Serialize`, ..), stated this way without repeating serde's logic.
+fn bounded_generics(generics: &Generics, serde_bounds: bool) -> Generics {
+    let mut generics = generics.clone();
+    let type_params: Vec<Ident> = generics.type_params().map(|p| p.ident.clone()).collect();
+    let where_clause = generics.make_where_clause();
+    for param in type_params {
+        where_clause
+            .predicates
+            .push(parse_quote!(#param: ::persist::Schema));
+    }
+    if serde_bounds && generics.type_params().next().is_some() {
+        generics
+            .make_where_clause()
+            .predicates
+            .push(parse_quote!(Self: ::serde::Serialize + ::serde::de::DeserializeOwned));
+    }
+    generics
 }
 
 /// The one written field of a transparent struct (`valid` made sure there is one).

@@ -12,6 +12,7 @@ use proc_macro2::Span;
 use crate::ast::{Data, Field, Input, Style, Variant};
 use crate::attr::Seen;
 use crate::ctxt::Ctxt;
+use crate::record_attr::Record;
 
 /// Records in `cx` every attribute of `input` that cannot be described.
 pub fn check(cx: &mut Ctxt, input: &Input) {
@@ -200,6 +201,90 @@ fn variant_message(key: &str) -> String {
              fields, with `#[schema(as = ..)]`), or implement persist::Schema by hand"
         ),
     }
+}
+
+/// Records in `cx` what makes `input` unfit to be the record `record` (on top of
+/// [`check`], which the record's `Schema` goes through as well).
+pub fn check_record(cx: &mut Ctxt, input: &Input, record: &Record) {
+    if let Some(span) = input.attrs.transparent {
+        cx.error(
+            span,
+            "a record cannot be `#[serde(transparent)]`: a transparent type has no \
+             definition of its own (it is saved as its field), and a record's definition \
+             is what carries its REC_ID and VERSION; remove `transparent`, or derive \
+             Schema instead of Pickleable",
+        );
+    }
+    match &record.rec_id {
+        Some(lit) => {
+            if let Some(reason) = rec_id_problem(&lit.value()) {
+                cx.error(
+                    lit.span(),
+                    format!("this rec_id cannot name a file: {reason}"),
+                );
+            }
+        }
+        None => {
+            let rec_id = crate::ast::unraw(input.ident);
+            if let Some(reason) = rec_id_problem(&rec_id) {
+                cx.error(
+                    input.ident.span(),
+                    format!(
+                        "the type's name, the default rec_id, cannot name a file: {reason}; \
+                         set one with `#[rec_id = \"...\"]`"
+                    ),
+                );
+            }
+        }
+    }
+    if let Some((0, lit)) = &record.version {
+        cx.error(
+            lit.span(),
+            "a record's version starts at 1: version 0 means \"not a record\" in saved files",
+        );
+    }
+    if let Some((span, _)) = &record.from {
+        cx.error(
+            *span,
+            "`from` is not implemented yet: migrating from an older type is not supported \
+             by this version of persist; remove it",
+        );
+    }
+    if let Some((span, _)) = &record.aliases {
+        cx.error(
+            *span,
+            "`aliases` is not implemented yet: loading under other rec_ids is not supported \
+             by this version of persist; remove it",
+        );
+    }
+}
+
+/// Longest rec_id: a file name of at most 255 bytes, with `.pickle.lz4` after it.
+const MAX_REC_ID: usize = 255 - ".pickle.lz4".len();
+
+/// Why `rec_id` cannot name a file, if it cannot: the compile-time twin of
+/// `persist_core::naming::check_rec_id`, with the same rules and reasons.
+pub fn rec_id_problem(rec_id: &str) -> Option<&'static str> {
+    if rec_id.is_empty() {
+        return Some("it is empty");
+    }
+    if rec_id.starts_with('.') {
+        return Some("it starts with `.` (hidden files and temporary files start so)");
+    }
+    if rec_id.contains(['/', '\\']) {
+        return Some("it contains a path separator, which would leave the directory");
+    }
+    if rec_id.contains(['<', '>', ':', '"', '|', '?', '*']) || rec_id.chars().any(char::is_control)
+    {
+        return Some("it contains a character that is not portable in file names");
+    }
+    if rec_id.ends_with(' ') {
+        return Some("it ends with a space, which Windows drops from file names");
+    }
+    if rec_id.len() > MAX_REC_ID {
+        return Some("it is too long for a file name");
+    }
+    None
 }
 
 #[cfg(test)]
