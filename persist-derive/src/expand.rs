@@ -200,23 +200,13 @@ pub fn name_expr(input: &Input, builder: &Ident) -> TokenStream {
     if params.is_empty() {
         return quote!(::std::string::String::from(#base));
     }
-    let describe = |ident: &Ident| quote!(<#ident as ::persist::Schema>::describe(#builder));
-    if params
-        .iter()
-        .all(|param| matches!(param, GenericParam::Type(_)))
-    {
-        let args = input
-            .generics
-            .type_params()
-            .map(|param| describe(&param.ident));
-        return quote!(::persist::schema::generic_name(#base, &[#(#args),*]));
-    }
-    // `generic_name` only takes nodes; with const parameters, build the same
-    // `Base<A, B>` text from strings.
+    // Type arguments by their description, const arguments by their value.
     let args = params.iter().filter_map(|param| match param {
         GenericParam::Type(param) => {
-            let node = describe(&param.ident);
-            Some(quote!(::std::string::ToString::to_string(&#node)))
+            let ident = &param.ident;
+            Some(quote!(::std::string::ToString::to_string(
+                &<#ident as ::persist::Schema>::describe(#builder)
+            )))
         }
         GenericParam::Const(param) => {
             let ident = &param.ident;
@@ -224,7 +214,7 @@ pub fn name_expr(input: &Input, builder: &Ident) -> TokenStream {
         }
         GenericParam::Lifetime(_) => None,
     });
-    quote!(::std::format!("{}<{}>", #base, [#(#args),*].join(", ")))
+    quote!(::persist::schema::generic_name(#base, &[#(#args),*]))
 }
 
 /// The definition's `Body`.

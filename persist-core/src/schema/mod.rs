@@ -501,21 +501,23 @@ impl Builder {
     }
 }
 
-/// Name of a generic type instantiation, as `Pair<u32, String>`.
+/// Name of a generic type instantiation, as `Pair<u32, String>` or `Ring<u16, 4>`.
 ///
-/// Used by the derive so that `Wrapper<u32>` and `Wrapper<String>` get distinct
-/// definitions.
+/// The arguments are the type arguments' nodes and the const arguments' values, in
+/// order. Used by the derive so that `Wrapper<u32>` and `Wrapper<String>` get
+/// distinct definitions.
 ///
 /// ```
 /// use persist_core::schema::{generic_name, Node};
 /// assert_eq!(generic_name("Pair", &[Node::U32, Node::String]), "Pair<u32, String>");
-/// assert_eq!(generic_name("Plain", &[]), "Plain");
+/// assert_eq!(generic_name("Ring", &[Node::U16.to_string(), 4.to_string()]), "Ring<u16, 4>");
+/// assert_eq!(generic_name::<Node>("Plain", &[]), "Plain");
 /// ```
-pub fn generic_name(base: &str, arguments: &[Node]) -> String {
+pub fn generic_name<A: std::fmt::Display>(base: &str, arguments: &[A]) -> String {
     if arguments.is_empty() {
         return base.to_string();
     }
-    let args: Vec<String> = arguments.iter().map(Node::to_string).collect();
+    let args: Vec<String> = arguments.iter().map(ToString::to_string).collect();
     format!("{base}<{}>", args.join(", "))
 }
 
