@@ -154,3 +154,15 @@ fn saves_without_fsync_are_still_complete_files() {
     .unwrap();
     assert_eq!(persist::load::<Vec<f64>>(&path).unwrap(), vec![3.5f64; 100]);
 }
+
+#[test]
+fn a_file_name_near_the_length_limit_can_be_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    // 250 bytes: the temporary file beside it must not need more than 255.
+    let name = format!("{}.pickle", "é".repeat(121));
+    assert_eq!(name.len(), 249);
+    let path = dir.path().join(&name);
+    persist::save(&1u8, &path).unwrap();
+    assert_eq!(persist::load::<u8>(&path).unwrap(), 1);
+    assert_eq!(entries(dir.path()), [name]);
+}

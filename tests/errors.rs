@@ -332,3 +332,27 @@ fn encode_error_for_a_sequence_of_unknown_length_says_what_to_do() {
         "{err}"
     );
 }
+
+#[test]
+fn a_payload_length_that_would_overflow_is_corrupt_even_without_a_limit() {
+    // A header-only file whose (checksummed) payload length is near u64::MAX: with
+    // the limit lifted, the declared total length must not wrap around.
+    let bytes = file_bytes(&7u32);
+    let header_len = persist::inspect_bytes(&bytes).unwrap().header_len as usize;
+    let mut forged = bytes[..header_len].to_vec();
+    forged[32..40].copy_from_slice(&(u64::MAX - 7).to_le_bytes());
+    let at = header_len - 8;
+    let sum = twox_checksum(&forged[..at]);
+    forged[at..].copy_from_slice(&sum.to_le_bytes());
+    let unlimited = LoadOptions::new().max_size(u64::MAX);
+
+    let err = persist::from_bytes_with::<u32>(&forged, &unlimited).unwrap_err();
+    assert!(
+        matches!(&err, Error::Corrupt { detail, .. } if detail.contains("impossible")),
+        "{err:?}"
+    );
+    let dir = temp_dir();
+    let path = write(dir.path(), "forged.pickle", &forged);
+    let err = persist::load_with::<u32>(&path, &unlimited).unwrap_err();
+    assert!(matches!(err, Error::Corrupt { .. }), "{err:?}");
+}

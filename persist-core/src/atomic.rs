@@ -31,7 +31,7 @@ pub(crate) fn write_file(path: &Path, parts: &[&[u8]], durable: bool) -> Result<
     };
     fs::create_dir_all(dir).map_err(io_error("create directory", dir))?;
 
-    let prefix = format!(".{}.", file_name.to_string_lossy());
+    let prefix = format!(".{}.", shortened(&file_name.to_string_lossy()));
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix).suffix(TEMP_SUFFIX);
     // A replaced file keeps its permissions; a new one gets what `File::create`
@@ -68,6 +68,16 @@ pub(crate) fn write_file(path: &Path, parts: &[&[u8]], durable: bool) -> Result<
         sync_directory(dir)?;
     }
     Ok(())
+}
+
+/// At most the first 200 bytes of `name` (on a character boundary): the temporary
+/// file adds 20 bytes to it, and file systems refuse names over 255 bytes.
+fn shortened(name: &str) -> &str {
+    let mut end = name.len().min(200);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    &name[..end]
 }
 
 /// Makes a rename in `dir` durable: on Unix a directory's entries are only on disk

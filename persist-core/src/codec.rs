@@ -135,19 +135,23 @@ impl Compression {
                 let capacity = usize::try_from(raw_len)
                     .map_err(|_| format!("{raw_len} bytes do not fit in memory here"))?;
                 let mut raw = Vec::with_capacity(capacity);
-                FrameDecoder::new(stored)
-                    .take(raw_len.saturating_add(1))
+                let mut decoder = FrameDecoder::new(stored);
+                let invalid = |e: std::io::Error| format!("lz4 data is invalid: {e}");
+                // Read at most `raw_len` bytes into the buffer sized for them, so it
+                // never grows; then one more byte tells whether the data is longer.
+                (&mut decoder)
+                    .take(raw_len)
                     .read_to_end(&mut raw)
-                    .map_err(|e| format!("lz4 data is invalid: {e}"))?;
+                    .map_err(invalid)?;
                 if raw.len() as u64 != raw_len {
                     return Err(format!(
-                        "lz4 data expands to {}{} bytes, not the declared {raw_len}",
-                        if raw.len() as u64 > raw_len {
-                            "more than "
-                        } else {
-                            ""
-                        },
-                        raw.len().min(capacity)
+                        "lz4 data expands to {} bytes, not the declared {raw_len}",
+                        raw.len()
+                    ));
+                }
+                if decoder.read(&mut [0u8; 1]).map_err(invalid)? != 0 {
+                    return Err(format!(
+                        "lz4 data expands to more than the declared {raw_len} bytes"
                     ));
                 }
                 Ok(Cow::Owned(raw))
@@ -198,7 +202,12 @@ mod tests {
         let err = Compression::Lz4.decompress(&stored, 1 << 40).unwrap_err();
         assert!(err.contains("more than lz4 can expand"), "{err}");
         let err = Compression::Lz4.decompress(&stored, 5).unwrap_err();
-        assert!(err.contains("not the declared 5"), "{err}");
+        assert!(err.contains("more than the declared 5"), "{err}");
+        let err = Compression::Lz4.decompress(&stored, 40).unwrap_err();
+        assert!(
+            err.contains("expands to 17 bytes, not the declared 40"),
+            "{err}"
+        );
         let err = Compression::Lz4.decompress(b"garbage!", 8).unwrap_err();
         assert!(err.contains("invalid"), "{err}");
     }

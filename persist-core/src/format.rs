@@ -332,7 +332,13 @@ pub(crate) fn parse_header(
             });
         }
     }
-    let expected = fixed.header_len + payload_len + CHECKSUM_LEN as u64;
+    // Checked: with a limit near u64::MAX, a crafted payload length could wrap the
+    // sum around to the real file length.
+    let expected = fixed
+        .header_len
+        .checked_add(payload_len)
+        .and_then(|len| len.checked_add(CHECKSUM_LEN as u64))
+        .ok_or_else(|| corrupt(format!("payload length {payload_len} is impossible")))?;
     if total_len < expected {
         return Err(Error::Truncated {
             origin: origin.clone(),

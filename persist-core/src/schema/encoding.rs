@@ -6,7 +6,7 @@
 //! count is checked against the bytes left before anything is allocated, and nesting
 //! is capped so that a crafted schema cannot exhaust the stack.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{Body, Definition, Description, Field, Fields, Node, RecordId, Variant};
 use crate::varint;
@@ -202,6 +202,13 @@ impl Encoder<'_> {
     }
 }
 
+/// How many items to reserve room for up front: a count read from the file is only
+/// known to be at most the bytes left, and each item takes far more memory than its
+/// one byte, so larger vectors grow as items are actually read.
+fn capacity_for(count: usize) -> usize {
+    count.min(64)
+}
+
 /// Why stored description bytes could not be decoded.
 pub(crate) type DecodeError = String;
 
@@ -213,16 +220,17 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Description, DecodeError> {
         names: Vec::new(),
     };
     let count = decoder.count("definition count")?;
-    let mut heads = Vec::with_capacity(count);
+    let mut heads = Vec::with_capacity(capacity_for(count));
+    let mut seen = HashSet::with_capacity(capacity_for(count));
     for _ in 0..count {
         let name = decoder.str("type name")?;
-        if decoder.names.contains(&name) {
+        if !seen.insert(name.clone()) {
             return Err(format!("type `{name}` is defined twice"));
         }
         decoder.names.push(name.clone());
         heads.push((name, decoder.record()?));
     }
-    let mut definitions = Vec::with_capacity(count);
+    let mut definitions = Vec::with_capacity(capacity_for(count));
     for (name, record) in heads {
         let body = decoder.body(&name)?;
         definitions.push(Definition { name, record, body });
@@ -301,7 +309,7 @@ impl Decoder<'_> {
             tag::BODY_STRUCT => Body::Struct(self.fields(1)?),
             tag::BODY_ENUM => {
                 let n = self.count("variant count")?;
-                let mut variants = Vec::with_capacity(n);
+                let mut variants = Vec::with_capacity(capacity_for(n));
                 for _ in 0..n {
                     let name = self.str("variant name")?;
                     variants.push(Variant::new(name, self.fields(1)?));
@@ -319,7 +327,7 @@ impl Decoder<'_> {
             tag::FIELDS_TUPLE => Fields::Tuple(self.nodes(depth)?),
             tag::FIELDS_NAMED => {
                 let n = self.count("field count")?;
-                let mut fields = Vec::with_capacity(n);
+                let mut fields = Vec::with_capacity(capacity_for(n));
                 for _ in 0..n {
                     let name = self.str("field name")?;
                     fields.push(Field::new(name, self.node(depth)?));
@@ -332,7 +340,7 @@ impl Decoder<'_> {
 
     fn nodes(&mut self, depth: usize) -> Result<Vec<Node>, DecodeError> {
         let n = self.count("tuple length")?;
-        let mut nodes = Vec::with_capacity(n);
+        let mut nodes = Vec::with_capacity(capacity_for(n));
         for _ in 0..n {
             nodes.push(self.node(depth)?);
         }
