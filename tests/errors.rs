@@ -356,3 +356,57 @@ fn a_payload_length_that_would_overflow_is_corrupt_even_without_a_limit() {
     let err = persist::load_with::<u32>(&path, &unlimited).unwrap_err();
     assert!(matches!(err, Error::Corrupt { .. }), "{err:?}");
 }
+
+/// A recursive type: each tree holds trees.
+#[derive(serde::Serialize, serde::Deserialize, persist::Schema, Debug, PartialEq)]
+struct Tree(Vec<Tree>);
+
+/// A tree nested `depth` levels deep.
+fn deep_tree(depth: usize) -> Tree {
+    (0..depth).fold(Tree(vec![]), |inner, _| Tree(vec![inner]))
+}
+
+/// `file` with its payload replaced by `payload`, lengths and checksums recomputed,
+/// as a crafted file would be.
+fn with_payload(file: &[u8], payload: &[u8]) -> Vec<u8> {
+    let header_len = persist::inspect_bytes(file).unwrap().header_len as usize;
+    let mut forged = file[..header_len].to_vec();
+    forged[32..40].copy_from_slice(&(payload.len() as u64).to_le_bytes());
+    forged[40..48].copy_from_slice(&(payload.len() as u64).to_le_bytes());
+    let at = header_len - 8;
+    let sum = twox_checksum(&forged[..at]);
+    forged[at..].copy_from_slice(&sum.to_le_bytes());
+    forged.extend_from_slice(payload);
+    forged.extend_from_slice(&twox_checksum(payload).to_le_bytes());
+    forged
+}
+
+#[test]
+fn a_crafted_deeply_nested_payload_is_refused_not_a_stack_overflow() {
+    // A million trees each holding one tree: a million bytes, a million levels.
+    let mut payload = vec![0x01u8; 1_000_000];
+    payload.push(0x00);
+    let forged = with_payload(&file_bytes(&Tree(vec![])), &payload);
+    let err = persist::from_bytes::<Tree>(&forged).unwrap_err();
+    assert!(matches!(err, Error::TooDeep { limit: 256, .. }), "{err:?}");
+    assert!(err.to_string().contains("LoadOptions::max_depth"), "{err}");
+}
+
+#[test]
+fn honest_deep_values_load_within_the_limit_and_beyond_it_when_raised() {
+    let within = deep_tree(200);
+    assert_eq!(
+        persist::from_bytes::<Tree>(&file_bytes(&within)).unwrap(),
+        within
+    );
+
+    let beyond = deep_tree(300);
+    let bytes = file_bytes(&beyond);
+    let err = persist::from_bytes::<Tree>(&bytes).unwrap_err();
+    assert!(matches!(err, Error::TooDeep { .. }), "{err:?}");
+    let raised = LoadOptions::new().max_depth(400);
+    assert_eq!(
+        persist::from_bytes_with::<Tree>(&bytes, &raised).unwrap(),
+        beyond
+    );
+}

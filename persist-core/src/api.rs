@@ -224,7 +224,7 @@ pub fn load_with<T: DeserializeOwned + Schema>(
             found: info.header_len + tail.len() as u64,
         });
     }
-    decode_payload(&info, &tail, &origin)
+    decode_payload(&info, &tail, &origin, options)
 }
 
 /// Decodes a value from the bytes of a persist file.
@@ -259,7 +259,7 @@ pub fn from_bytes_with<T: DeserializeOwned + Schema>(
     let origin = Origin::Bytes;
     let info = read_info(&mut &bytes[..], bytes.len() as u64, &origin, options)?;
     check_type::<T>(&info, &origin)?;
-    decode_payload(&info, &bytes[info.header_len as usize..], &origin)
+    decode_payload(&info, &bytes[info.header_len as usize..], &origin, options)
 }
 
 /// Reads a file's header: identity, codec, sizes and schema, without knowing its type
@@ -378,6 +378,7 @@ fn decode_payload<T: DeserializeOwned>(
     info: &FileInfo,
     tail: &[u8],
     origin: &Origin,
+    options: &LoadOptions,
 ) -> Result<T, Error> {
     let stored = format::verify_payload(tail, origin)?;
     let raw = info
@@ -387,6 +388,17 @@ fn decode_payload<T: DeserializeOwned>(
             origin: origin.clone(),
             detail,
         })?;
+    // postcard has no depth limit: bound the nesting of recursive types first.
+    let max_depth = options.get_max_depth();
+    if crate::depth::is_recursive(&info.schema) {
+        if let Err(crate::depth::Stop::TooDeep) = crate::depth::check(&info.schema, &raw, max_depth)
+        {
+            return Err(Error::TooDeep {
+                origin: origin.clone(),
+                limit: max_depth,
+            });
+        }
+    }
     let decode_error = |detail: String| Error::Decode {
         origin: origin.clone(),
         type_name: info.rec_id.clone(),

@@ -128,6 +128,17 @@ pub enum Error {
         limit: u64,
     },
 
+    /// A value of a recursive type nests deeper than the configured limit.
+    #[error(
+        "{origin}: the value nests deeper than {limit} levels (raise it with LoadOptions::max_depth)"
+    )]
+    TooDeep {
+        /// Where the bytes came from.
+        origin: Origin,
+        /// The limit in force.
+        limit: u32,
+    },
+
     /// The payload could not be decoded as the requested type.
     #[error("{origin}: cannot decode `{type_name}`: {detail}")]
     Decode {

@@ -32,6 +32,7 @@
 mod api;
 mod atomic;
 pub mod codec;
+mod depth;
 mod error;
 pub mod format;
 pub mod naming;

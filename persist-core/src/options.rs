@@ -129,11 +129,15 @@ impl SaveOptions {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadOptions {
     max_size: u64,
+    max_depth: u32,
 }
 
 impl LoadOptions {
     /// The default size limit: 16 GiB.
     pub const DEFAULT_MAX_SIZE: u64 = 16 << 30;
+
+    /// The default nesting limit of recursive types: 256 levels.
+    pub const DEFAULT_MAX_DEPTH: u32 = 256;
 
     /// The defaults.
     ///
@@ -157,6 +161,30 @@ impl LoadOptions {
         self
     }
 
+    /// How deeply a value of a recursive type (a tree, a linked list) may nest
+    /// before a load refuses it. Decoding recurses once per level, so the limit keeps
+    /// a crafted file from exhausting the stack; raise it for legitimately deep data
+    /// (and run the load on a thread with a stack to match).
+    ///
+    /// ```
+    /// # use persist_core::LoadOptions;
+    /// assert_eq!(LoadOptions::new().max_depth(1000).get_max_depth(), 1000);
+    /// ```
+    pub fn max_depth(mut self, levels: u32) -> Self {
+        self.max_depth = levels;
+        self
+    }
+
+    /// The nesting limit in force.
+    ///
+    /// ```
+    /// # use persist_core::LoadOptions;
+    /// assert_eq!(LoadOptions::new().get_max_depth(), LoadOptions::DEFAULT_MAX_DEPTH);
+    /// ```
+    pub fn get_max_depth(&self) -> u32 {
+        self.max_depth
+    }
+
     /// The size limit in force.
     ///
     /// ```
@@ -172,6 +200,7 @@ impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
             max_size: Self::DEFAULT_MAX_SIZE,
+            max_depth: Self::DEFAULT_MAX_DEPTH,
         }
     }
 }

@@ -1,0 +1,267 @@
+//! The nesting check of payloads of recursive types.
+//!
+//! postcard decodes recursively with no depth limit, so a crafted payload for a
+//! recursive type (`struct Tree(Vec<Tree>)`: a million nested trees in a million
+//! bytes) would exhaust the stack and abort the process. Before such a payload is
+//! decoded, it is walked here with the schema, counting depth, and refused past the
+//! limit. Types whose schema has no cycle cannot nest deeper than their own
+//! definition, so their loads skip the walk and pay nothing.
+
+use std::collections::HashMap;
+
+use crate::schema::{Body, Description, Fields, Node};
+use crate::varint;
+
+/// Whether any named type in `description` can contain itself.
+pub(crate) fn is_recursive(description: &Description) -> bool {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        Visiting,
+        Done,
+    }
+    fn refs<'a>(node: &'a Node, out: &mut Vec<&'a str>) {
+        match node {
+            Node::Named(name) => out.push(name),
+            Node::Option(inner) | Node::Seq(inner) | Node::Array(_, inner) => refs(inner, out),
+            Node::Tuple(items) => items.iter().for_each(|n| refs(n, out)),
+            Node::Map(key, value) => {
+                refs(key, out);
+                refs(value, out);
+            }
+            _ => {}
+        }
+    }
+    fn field_refs<'a>(fields: &'a Fields, out: &mut Vec<&'a str>) {
+        match fields {
+            Fields::Unit => {}
+            Fields::Newtype(node) => refs(node, out),
+            Fields::Tuple(nodes) => nodes.iter().for_each(|n| refs(n, out)),
+            Fields::Named(fields) => fields.iter().for_each(|f| refs(&f.node, out)),
+        }
+    }
+    let edges: HashMap<&str, Vec<&str>> = description
+        .definitions()
+        .iter()
+        .map(|d| {
+            let mut out = Vec::new();
+            match &d.body {
+                Body::Struct(fields) => field_refs(fields, &mut out),
+                Body::Enum(variants) => variants
+                    .iter()
+                    .for_each(|v| field_refs(&v.fields, &mut out)),
+            }
+            (d.name.as_str(), out)
+        })
+        .collect();
+    // Iterative depth-first search for a back edge, so a crafted schema with a long
+    // chain of definitions cannot exhaust the stack here either.
+    let mut marks: HashMap<&str, Mark> = HashMap::new();
+    for start in edges.keys() {
+        if marks.contains_key(start) {
+            continue;
+        }
+        let mut stack = vec![(*start, 0usize)];
+        marks.insert(start, Mark::Visiting);
+        while let Some((name, next)) = stack.pop() {
+            let targets = edges.get(name).map(Vec::as_slice).unwrap_or_default();
+            if let Some(&target) = targets.get(next) {
+                stack.push((name, next + 1));
+                match marks.get(target) {
+                    Some(Mark::Visiting) => return true,
+                    Some(Mark::Done) => {}
+                    None => {
+                        marks.insert(target, Mark::Visiting);
+                        stack.push((target, 0));
+                    }
+                }
+            } else {
+                marks.insert(name, Mark::Done);
+            }
+        }
+    }
+    false
+}
+
+/// How the walk ended early.
+pub(crate) enum Stop {
+    /// Nesting went past the limit.
+    TooDeep,
+    /// The bytes do not follow the schema; the decoder will say how.
+    Malformed,
+}
+
+/// Walks `payload` (postcard bytes of `description`'s root), refusing nesting deeper
+/// than `max_depth`.
+pub(crate) fn check(description: &Description, payload: &[u8], max_depth: u32) -> Result<(), Stop> {
+    let definitions: HashMap<&str, &Body> = description
+        .definitions()
+        .iter()
+        .map(|d| (d.name.as_str(), &d.body))
+        .collect();
+    let mut walker = Walker {
+        definitions,
+        bytes: payload,
+        max_depth,
+    };
+    walker.node(description.root(), 0)
+}
+
+struct Walker<'a> {
+    definitions: HashMap<&'a str, &'a Body>,
+    bytes: &'a [u8],
+    max_depth: u32,
+}
+
+impl Walker<'_> {
+    fn take(&mut self, n: u64) -> Result<(), Stop> {
+        let n = usize::try_from(n).map_err(|_| Stop::Malformed)?;
+        self.bytes = self.bytes.get(n..).ok_or(Stop::Malformed)?;
+        Ok(())
+    }
+
+    fn varint(&mut self) -> Result<u64, Stop> {
+        let (value, used) = varint::read_u64(self.bytes).ok_or(Stop::Malformed)?;
+        self.bytes = &self.bytes[used..];
+        Ok(value)
+    }
+
+    /// Skips a varint of any width (u128 takes up to 19 bytes).
+    fn skip_varint(&mut self) -> Result<(), Stop> {
+        let end = self
+            .bytes
+            .iter()
+            .take(19)
+            .position(|b| b & 0x80 == 0)
+            .ok_or(Stop::Malformed)?;
+        self.take(end as u64 + 1)
+    }
+
+    /// Walks `count` items of `node`. An item that takes no bytes (a unit) takes none
+    /// every time, so one walk stands for all: a crafted count cannot spin the loop.
+    fn repeat(&mut self, node: &Node, count: u64, depth: u32) -> Result<(), Stop> {
+        for _ in 0..count {
+            let before = self.bytes.len();
+            self.node(node, depth)?;
+            if self.bytes.len() == before {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// `depth` counts the named types (structs, enums) the walk is inside: recursion
+    /// can only pass through them, and the nodes between two of them are bounded by
+    /// the schema itself.
+    fn node(&mut self, node: &Node, depth: u32) -> Result<(), Stop> {
+        match node {
+            Node::Unit => Ok(()),
+            Node::Bool | Node::U8 | Node::I8 => self.take(1),
+            Node::F32 => self.take(4),
+            Node::F64 => self.take(8),
+            Node::U16 | Node::U32 | Node::U64 | Node::U128 | Node::Usize => self.skip_varint(),
+            Node::I16 | Node::I32 | Node::I64 | Node::I128 | Node::Isize => self.skip_varint(),
+            Node::Char | Node::String | Node::Bytes => {
+                let len = self.varint()?;
+                self.take(len)
+            }
+            Node::Option(inner) => match self.bytes.first() {
+                Some(0) => self.take(1),
+                Some(1) => {
+                    self.take(1)?;
+                    self.node(inner, depth)
+                }
+                _ => Err(Stop::Malformed),
+            },
+            Node::Seq(item) => {
+                let len = self.varint()?;
+                self.repeat(item, len, depth)
+            }
+            Node::Array(len, item) => self.repeat(item, *len, depth),
+            Node::Tuple(items) => items.iter().try_for_each(|n| self.node(n, depth)),
+            Node::Map(key, value) => {
+                let len = self.varint()?;
+                let entry = Node::Tuple(vec![(**key).clone(), (**value).clone()]);
+                self.repeat(&entry, len, depth)
+            }
+            Node::Named(name) => {
+                let deeper = depth + 1;
+                if deeper > self.max_depth {
+                    return Err(Stop::TooDeep);
+                }
+                let body = *self.definitions.get(name.as_str()).ok_or(Stop::Malformed)?;
+                match body {
+                    Body::Struct(fields) => self.fields(fields, deeper),
+                    Body::Enum(variants) => {
+                        let index = self.varint()?;
+                        let variant = usize::try_from(index)
+                            .ok()
+                            .and_then(|i| variants.get(i))
+                            .ok_or(Stop::Malformed)?;
+                        self.fields(&variant.fields, deeper)
+                    }
+                }
+            }
+        }
+    }
+
+    fn fields(&mut self, fields: &Fields, depth: u32) -> Result<(), Stop> {
+        match fields {
+            Fields::Unit => Ok(()),
+            Fields::Newtype(node) => self.node(node, depth),
+            Fields::Tuple(nodes) => nodes.iter().try_for_each(|n| self.node(n, depth)),
+            Fields::Named(fields) => fields.iter().try_for_each(|f| self.node(&f.node, depth)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Builder, Definition, Schema};
+    use std::collections::BTreeMap;
+
+    /// `enum List { Nil, Cons(u8, Box<List>) }`, described by hand.
+    struct List;
+    impl Schema for List {
+        fn describe(b: &mut Builder) -> Node {
+            b.define::<Self>("List".into(), |b| {
+                let tail = List::describe(b);
+                Definition::new(
+                    "List",
+                    Body::Enum(vec![
+                        crate::schema::Variant::new("Nil", Fields::Unit),
+                        crate::schema::Variant::new("Cons", Fields::Tuple(vec![Node::U8, tail])),
+                    ]),
+                )
+            })
+        }
+    }
+
+    #[test]
+    fn only_types_that_contain_themselves_are_recursive() {
+        assert!(is_recursive(&Description::of::<List>()));
+        assert!(is_recursive(&Description::of::<Vec<List>>()));
+        assert!(!is_recursive(&Description::of::<
+            BTreeMap<String, Vec<(u8, f64)>>,
+        >()));
+        assert!(!is_recursive(&Description::of::<std::time::Duration>()));
+    }
+
+    #[test]
+    fn the_walk_counts_nesting() {
+        let d = Description::of::<List>();
+        // Cons(1, Cons(2, Nil)): variant 1, u8, variant 1, u8, variant 0.
+        let two = [1, 1, 1, 2, 0];
+        assert!(check(&d, &two, 3).is_ok());
+        assert!(matches!(check(&d, &two, 2), Err(Stop::TooDeep)));
+        assert!(matches!(check(&d, &[1, 1], 8), Err(Stop::Malformed)));
+    }
+
+    #[test]
+    fn a_huge_count_of_empty_items_does_not_spin() {
+        let d = Description::of::<Vec<()>>();
+        let mut payload = Vec::new();
+        varint::write_u64(&mut payload, u64::MAX);
+        assert!(check(&d, &payload, 8).is_ok());
+    }
+}
