@@ -55,32 +55,45 @@ const MAX_FILE_NAME: usize = 255;
 /// assert!(check_rec_id("").is_err());
 /// ```
 pub fn check_rec_id(rec_id: &str) -> Result<(), Error> {
-    let refuse = |reason| {
-        Err(Error::InvalidRecId {
+    match rec_id_problem(rec_id) {
+        None => Ok(()),
+        Some(reason) => Err(Error::InvalidRecId {
             rec_id: rec_id.to_string(),
             reason,
-        })
-    };
+        }),
+    }
+}
+
+/// Why `rec_id` cannot name a file, if it cannot: the rules of [`check_rec_id`].
+/// `#[derive(Pickleable)]` applies the same function at compile time.
+///
+/// ```
+/// use persist_core::naming::rec_id_problem;
+///
+/// assert_eq!(rec_id_problem("a/b"), Some("it contains a path separator, which would leave the directory"));
+/// assert_eq!(rec_id_problem("Portfolio"), None);
+/// ```
+pub fn rec_id_problem(rec_id: &str) -> Option<&'static str> {
     if rec_id.is_empty() {
-        return refuse("it is empty");
+        return Some("it is empty");
     }
     if rec_id.starts_with('.') {
-        return refuse("it starts with `.` (hidden files and temporary files start so)");
+        return Some("it starts with `.` (hidden files and temporary files start so)");
     }
     if rec_id.contains(['/', '\\']) {
-        return refuse("it contains a path separator, which would leave the directory");
+        return Some("it contains a path separator, which would leave the directory");
     }
     if rec_id.contains(['<', '>', ':', '"', '|', '?', '*']) || rec_id.chars().any(char::is_control)
     {
-        return refuse("it contains a character that is not portable in file names");
+        return Some("it contains a character that is not portable in file names");
     }
     if rec_id.ends_with(' ') {
-        return refuse("it ends with a space, which Windows drops from file names");
+        return Some("it ends with a space, which Windows drops from file names");
     }
     if rec_id.len() + ".pickle.lz4".len() > MAX_FILE_NAME {
-        return refuse("it is too long for a file name");
+        return Some("it is too long for a file name");
     }
-    Ok(())
+    None
 }
 
 /// The default file name of a record: `{REC_ID}.pickle`, plus the codec's extension.

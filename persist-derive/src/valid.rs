@@ -259,33 +259,9 @@ pub fn check_record(cx: &mut Ctxt, input: &Input, record: &Record) {
     }
 }
 
-/// Longest rec_id: a file name of at most 255 bytes, with `.pickle.lz4` after it.
-const MAX_REC_ID: usize = 255 - ".pickle.lz4".len();
-
-/// Why `rec_id` cannot name a file, if it cannot: the compile-time twin of
-/// `persist_core::naming::check_rec_id`, with the same rules and reasons.
-pub fn rec_id_problem(rec_id: &str) -> Option<&'static str> {
-    if rec_id.is_empty() {
-        return Some("it is empty");
-    }
-    if rec_id.starts_with('.') {
-        return Some("it starts with `.` (hidden files and temporary files start so)");
-    }
-    if rec_id.contains(['/', '\\']) {
-        return Some("it contains a path separator, which would leave the directory");
-    }
-    if rec_id.contains(['<', '>', ':', '"', '|', '?', '*']) || rec_id.chars().any(char::is_control)
-    {
-        return Some("it contains a character that is not portable in file names");
-    }
-    if rec_id.ends_with(' ') {
-        return Some("it ends with a space, which Windows drops from file names");
-    }
-    if rec_id.len() > MAX_REC_ID {
-        return Some("it is too long for a file name");
-    }
-    None
-}
+/// Why `rec_id` cannot name a file: the run-time rules themselves, so the two
+/// can never disagree.
+pub use persist_core::naming::rec_id_problem;
 
 #[cfg(test)]
 mod tests {
