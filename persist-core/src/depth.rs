@@ -180,8 +180,15 @@ impl Walker<'_> {
             Node::Tuple(items) => items.iter().try_for_each(|n| self.node(n, depth)),
             Node::Map(key, value) => {
                 let len = self.varint()?;
-                let entry = Node::Tuple(vec![(**key).clone(), (**value).clone()]);
-                self.repeat(&entry, len, depth)
+                for _ in 0..len {
+                    let before = self.bytes.len();
+                    self.node(key, depth)?;
+                    self.node(value, depth)?;
+                    if self.bytes.len() == before {
+                        break; // entries of no bytes: see `repeat`
+                    }
+                }
+                Ok(())
             }
             Node::Named(name) => {
                 let deeper = depth + 1;
