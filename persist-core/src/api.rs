@@ -2,17 +2,20 @@
 
 use std::fs::File;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::any_record::AnyRecord;
 use crate::atomic;
 use crate::codec::Compression;
-use crate::error::{io_error, Error, Origin, TypeIdentity};
+use crate::error::{io_error, Error, Origin};
 use crate::format::{self, FileInfo, HeaderFields, FIXED_LEN};
+use crate::migrate::{self, Stored};
 use crate::naming;
 use crate::options::{LoadOptions, SaveOptions};
+use crate::registry::{self, TypeEntry};
 use crate::schema::{Description, Schema};
 
 /// Saves `value` to `path`, replacing any file there atomically.
@@ -119,7 +122,7 @@ fn encode<T: Serialize + Schema + ?Sized>(
     compression: Compression,
 ) -> Result<Encoded, Error> {
     let description = Description::of::<T>();
-    let (rec_id, version) = identity_of(&description);
+    let (rec_id, version) = migrate::rec_id_and_version(&description);
     let encode_error = |detail: String| Error::Encode {
         type_name: rec_id.clone(),
         detail,
@@ -156,15 +159,6 @@ fn encode<T: Serialize + Schema + ?Sized>(
         payload,
         trailer,
     })
-}
-
-/// The REC_ID and VERSION a description is saved under: the root's record identity,
-/// or for types that are not records, the type's name and version 0.
-fn identity_of(description: &Description) -> (String, u32) {
-    match description.root_record() {
-        Some(record) => (record.rec_id.clone(), record.version),
-        None => (description.root().to_string(), 0),
-    }
 }
 
 /// Loads the value saved at `path`.
@@ -204,27 +198,117 @@ pub fn load_with<T: DeserializeOwned + Schema>(
     path: impl AsRef<Path>,
     options: &LoadOptions,
 ) -> Result<T, Error> {
-    let path = path.as_ref();
-    let origin = Origin::File(path.to_path_buf());
-    let (mut file, len) = open(path)?;
+    let mut opened = open_file(path.as_ref(), options)?;
+    let route = migrate::route::<T>(&opened.info, &opened.origin)?;
+    let tail = opened.read_tail()?;
+    with_payload(&opened.info, &tail, &opened.origin, options, |stored| {
+        route.run(stored)
+    })
+}
+
+/// Loads the record saved at `path` as the registered type its REC_ID and VERSION
+/// choose (see [`registry`](crate::registry)), to be downcast.
+///
+/// `path` is a file, or a file name without extensions (`runs/my_obj` finds
+/// `runs/my_obj.pickle` or `runs/my_obj.pickle.lz4`).
+///
+/// # Errors
+///
+/// Besides the errors of [`load`]: [`Error::UnknownRecId`] when no registered type
+/// reads the file, [`Error::AmbiguousType`] when several could.
+///
+/// # Example
+///
+/// See [`AnyRecord`].
+pub fn load_any(path: impl AsRef<Path>) -> Result<AnyRecord, Error> {
+    load_any_with(path, &LoadOptions::new())
+}
+
+/// Loads the record saved at `path` as [`load_any`] does, with `options`.
+///
+/// # Example
+///
+/// ```
+/// use persist_core::{Error, LoadOptions};
+///
+/// let dir = tempfile::tempdir()?;
+/// persist_core::save(&1.5f64, dir.path().join("x.pickle"))?;
+/// // A plain f64 is not a record: no registered type reads it.
+/// let err = persist_core::load_any_with(dir.path().join("x"), &LoadOptions::new()).unwrap_err();
+/// assert!(matches!(err, Error::UnknownRecId { .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn load_any_with(path: impl AsRef<Path>, options: &LoadOptions) -> Result<AnyRecord, Error> {
+    let mut opened = open_file(path.as_ref(), options)?;
+    let entry = choose_type(&opened.info, &opened.origin)?;
+    let tail = opened.read_tail()?;
+    let value = with_payload(&opened.info, &tail, &opened.origin, options, |stored| {
+        entry.load(stored)
+    })?;
+    Ok(AnyRecord::new(value, entry))
+}
+
+/// The registered type that loads the file `info` describes.
+fn choose_type(info: &FileInfo, origin: &Origin) -> Result<TypeEntry, Error> {
+    registry::resolve(&info.rec_id, info.version).map_err(|why| match why {
+        registry::Unresolved::Unknown => Error::UnknownRecId {
+            origin: origin.clone(),
+            rec_id: info.rec_id.clone(),
+            version: info.version,
+        },
+        registry::Unresolved::Ambiguous(types) => Error::AmbiguousType {
+            origin: origin.clone(),
+            rec_id: info.rec_id.clone(),
+            version: info.version,
+            types,
+        },
+    })
+}
+
+/// A file opened for a load, its header read and verified.
+struct OpenFile {
+    file: File,
+    path: PathBuf,
+    info: FileInfo,
+    origin: Origin,
+}
+
+/// Opens the file at `path` (or the one it names without extensions) and reads its
+/// header.
+fn open_file(path: &Path, options: &LoadOptions) -> Result<OpenFile, Error> {
+    let path = naming::resolve_load_path(path)?;
+    let origin = Origin::File(path.clone());
+    let (mut file, len) = open(&path)?;
     let info = read_info(&mut file, len, &origin, options)?;
-    check_type::<T>(&info, &origin)?;
-    // Sized by the header, which `read_info` checked against the file's real length.
-    let tail_len = info.payload_len + format::CHECKSUM_LEN as u64;
-    let mut tail = Vec::with_capacity(tail_len as usize);
-    file.take(tail_len)
-        .read_to_end(&mut tail)
-        .map_err(io_error("read", path))?;
-    if tail.len() as u64 != tail_len {
-        // The file shrank while being read.
-        return Err(Error::Truncated {
-            origin,
-            section: crate::Section::Payload,
-            expected: info.header_len + tail_len,
-            found: info.header_len + tail.len() as u64,
-        });
+    Ok(OpenFile {
+        file,
+        path,
+        info,
+        origin,
+    })
+}
+
+impl OpenFile {
+    /// Reads the payload and its checksum.
+    fn read_tail(&mut self) -> Result<Vec<u8>, Error> {
+        // Sized by the header, which `read_info` checked against the file's real length.
+        let tail_len = self.info.payload_len + format::CHECKSUM_LEN as u64;
+        let mut tail = Vec::with_capacity(tail_len as usize);
+        (&mut self.file)
+            .take(tail_len)
+            .read_to_end(&mut tail)
+            .map_err(io_error("read", &self.path))?;
+        if tail.len() as u64 != tail_len {
+            // The file shrank while being read.
+            return Err(Error::Truncated {
+                origin: self.origin.clone(),
+                section: crate::Section::Payload,
+                expected: self.info.header_len + tail_len,
+                found: self.info.header_len + tail.len() as u64,
+            });
+        }
+        Ok(tail)
     }
-    decode_payload(&info, &tail, &origin, options)
 }
 
 /// Decodes a value from the bytes of a persist file.
@@ -258,8 +342,9 @@ pub fn from_bytes_with<T: DeserializeOwned + Schema>(
 ) -> Result<T, Error> {
     let origin = Origin::Bytes;
     let info = read_info(&mut &bytes[..], bytes.len() as u64, &origin, options)?;
-    check_type::<T>(&info, &origin)?;
-    decode_payload(&info, &bytes[info.header_len as usize..], &origin, options)
+    let route = migrate::route::<T>(&info, &origin)?;
+    let tail = &bytes[info.header_len as usize..];
+    with_payload(&info, tail, &origin, options, |stored| route.run(stored))
 }
 
 /// Reads a file's header: identity, codec, sizes and schema, without knowing its type
@@ -347,39 +432,15 @@ fn read_info(
     format::parse_header(&fixed_header, &header, total_len, origin, max_size)
 }
 
-/// The identity a load of `T` expects.
-fn expected_identity<T: Schema>() -> TypeIdentity {
-    let description = Description::of::<T>();
-    let (rec_id, version) = identity_of(&description);
-    TypeIdentity {
-        rec_id,
-        version,
-        fingerprint: description.fingerprint(),
-    }
-}
-
-/// Refuses a file whose identity is not `T`'s, before reading its payload.
-fn check_type<T: Schema>(info: &FileInfo, origin: &Origin) -> Result<(), Error> {
-    let expected = expected_identity::<T>();
-    let found = info.identity();
-    if expected != found {
-        return Err(Error::WrongType {
-            origin: origin.clone(),
-            expected,
-            found,
-        });
-    }
-    Ok(())
-}
-
-/// Verifies, decompresses and decodes the payload. `tail` is the payload followed by
-/// its checksum.
-fn decode_payload<T: DeserializeOwned>(
+/// Verifies and decompresses the payload, bounds the nesting of recursive types, and
+/// hands the result to `decode`. `tail` is the payload followed by its checksum.
+fn with_payload<R>(
     info: &FileInfo,
     tail: &[u8],
     origin: &Origin,
     options: &LoadOptions,
-) -> Result<T, Error> {
+    decode: impl FnOnce(&Stored<'_>) -> Result<R, Error>,
+) -> Result<R, Error> {
     let stored = format::verify_payload(tail, origin)?;
     let raw = info
         .compression
@@ -399,18 +460,9 @@ fn decode_payload<T: DeserializeOwned>(
             });
         }
     }
-    let decode_error = |detail: String| Error::Decode {
-        origin: origin.clone(),
-        type_name: info.rec_id.clone(),
-        detail,
-    };
-    let (value, rest) =
-        postcard::take_from_bytes::<T>(&raw).map_err(|e| decode_error(e.to_string()))?;
-    if !rest.is_empty() {
-        return Err(decode_error(format!(
-            "{} bytes are left over after the value; its Schema impl does not match its Serialize impl",
-            rest.len()
-        )));
-    }
-    Ok(value)
+    decode(&Stored {
+        info,
+        raw: &raw,
+        origin,
+    })
 }

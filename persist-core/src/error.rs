@@ -113,6 +113,80 @@ pub enum Error {
         found: TypeIdentity,
     },
 
+    /// The file was written by an older version of the type, and no link of the
+    /// type's chain (`#[pickle(from = ..)]`) has that version.
+    #[error(
+        "{origin}: holds `{rec_id}` v{found}, and no link of the chain that leads to v{wanted} has that version; declare the type that wrote it with `#[pickle(from = ..)]`"
+    )]
+    NoUpgradePath {
+        /// Where the bytes came from.
+        origin: Origin,
+        /// The REC_ID.
+        rec_id: String,
+        /// The version in the file.
+        found: u32,
+        /// The version the load was walking toward.
+        wanted: u32,
+    },
+
+    /// The file was written by a newer version of the type than this program knows.
+    #[error(
+        "{origin}: holds `{rec_id}` v{found}, newer than v{newest}, the newest version this program knows; load it with a newer build"
+    )]
+    NewerVersion {
+        /// Where the bytes came from.
+        origin: Origin,
+        /// The REC_ID.
+        rec_id: String,
+        /// The version in the file.
+        found: u32,
+        /// The newest version this program knows.
+        newest: u32,
+    },
+
+    /// A chain link's `TryFrom` conversion refused the value read from the file.
+    #[error("{origin}: cannot upgrade `{from}` to `{to}`: {source}")]
+    Upgrade {
+        /// Where the bytes came from.
+        origin: Origin,
+        /// The Rust type converted from.
+        from: &'static str,
+        /// The Rust type converted to.
+        to: &'static str,
+        /// The conversion's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
+    /// `load_any` found no registered type that reads the file.
+    #[error(
+        "{origin}: holds `{rec_id}` v{version}, which no registered type reads; derive Pickleable for it, or send the REC_ID to a type with a RecInfo"
+    )]
+    UnknownRecId {
+        /// Where the bytes came from.
+        origin: Origin,
+        /// The REC_ID in the file.
+        rec_id: String,
+        /// The version in the file.
+        version: u32,
+    },
+
+    /// `load_any` found several registered types that could load the file.
+    #[error(
+        "{origin}: `{rec_id}` v{version} could load as {}; submit a RecInfo naming the type that wins (registry::check() lists every such case)",
+        types.join(" or ")
+    )]
+    AmbiguousType {
+        /// Where the bytes came from.
+        origin: Origin,
+        /// The REC_ID in the file.
+        rec_id: String,
+        /// The version in the file.
+        version: u32,
+        /// The Rust names of the types, sorted.
+        types: Vec<&'static str>,
+    },
+
     /// A size declared by the file exceeds the configured limit.
     #[error(
         "{origin}: the {what} is {size} bytes, over the limit of {limit} bytes (raise it with LoadOptions::max_size)"

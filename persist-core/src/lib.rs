@@ -6,8 +6,10 @@
 //!
 //! - [`schema`]: type descriptions and their fingerprints;
 //! - [`codec`]: payload compression;
-//! - [`format`]: the file envelope (header, checksums);
+//! - [`format`](mod@format): the file envelope (header, checksums);
 //! - [`naming`]: what a file name implies;
+//! - [`migrate`]: the way from the version in a file to the type asked for;
+//! - [`registry`]: the record types `load_any` chooses from, and `RecInfo`;
 //! - the free functions ([`save`], [`load`], [`inspect`], ...), in `api`;
 //! - [`Error`], in `error`.
 //!
@@ -29,22 +31,26 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod any_record;
 mod api;
 mod atomic;
 pub mod codec;
 mod depth;
 mod error;
 pub mod format;
+pub mod migrate;
 pub mod naming;
 mod options;
 mod record;
+pub mod registry;
 pub mod schema;
 mod ser_error;
 mod varint;
 
+pub use any_record::AnyRecord;
 pub use api::{
-    from_bytes, from_bytes_with, inspect, inspect_bytes, load, load_with, save, save_with,
-    to_bytes, to_bytes_with,
+    from_bytes, from_bytes_with, inspect, inspect_bytes, load, load_any, load_any_with, load_with,
+    save, save_with, to_bytes, to_bytes_with,
 };
 pub use atomic::TEMP_SUFFIX;
 pub use codec::Compression;
@@ -53,3 +59,39 @@ pub use format::FileInfo;
 pub use options::{LoadOptions, SaveOptions};
 pub use record::Pickleable;
 pub use schema::Schema;
+
+/// Adds an entry to the [`registry`] at link time: a
+/// [`RecInfo`](registry::RecInfo) (or a [`TypeEntry`](registry::TypeEntry)), written
+/// as a constant expression, outside any function.
+///
+/// ```
+/// # use persist_core::schema::{Body, Builder, Definition, Fields, Node, RecordId};
+/// # #[derive(serde::Serialize, serde::Deserialize)]
+/// # struct Holdings;
+/// # impl persist_core::Pickleable for Holdings { const REC_ID: &'static str = "Holdings"; const VERSION: u32 = 1; }
+/// # impl persist_core::Schema for Holdings {
+/// #     fn describe(b: &mut Builder) -> Node {
+/// #         b.define::<Self>("Holdings".into(), |_| Definition::new("", Body::Struct(Fields::Unit)).with_record(RecordId::new("Holdings", 1)))
+/// #     }
+/// # }
+/// use persist_core::registry::RecInfo;
+///
+/// // Files saved under the type's old name load as `Holdings`.
+/// persist_core::submit! { RecInfo::new("Positions").target::<Holdings>() }
+///
+/// # fn main() {
+/// assert!(persist_core::registry::rec_infos().iter().any(|info| info.rec_id() == "Positions"));
+/// # }
+/// ```
+#[macro_export]
+macro_rules! submit {
+    ($($entry:tt)+) => {
+        $crate::__private::inventory::submit! { $($entry)+ }
+    };
+}
+
+/// Not public API: what the code `#[derive(Pickleable)]` generates refers to.
+#[doc(hidden)]
+pub mod __private {
+    pub use inventory;
+}

@@ -175,6 +175,47 @@ pub fn find_file(dir: &Path, rec_id: &str) -> Result<std::path::PathBuf, Error> 
     }
 }
 
+/// The file a load of `path` reads: `path` itself when it exists; otherwise, when
+/// its name has no known extension, the file [`find_file`] finds for that name in
+/// its directory (so `runs/my_obj` reads `runs/my_obj.pickle.lz4`).
+///
+/// A path that neither exists nor names a findable file is returned as it is, so
+/// that opening it reports the plain "no such file" error; except that a bare name
+/// whose discovery fails reports what discovery looked for.
+///
+/// ```
+/// use persist_core::naming::resolve_load_path;
+///
+/// let dir = tempfile::tempdir()?;
+/// persist_core::save(&1u8, dir.path().join("my_obj.pickle.lz4"))?;
+/// assert_eq!(resolve_load_path(&dir.path().join("my_obj"))?, dir.path().join("my_obj.pickle.lz4"));
+/// assert_eq!(resolve_load_path(&dir.path().join("my_obj.pickle.lz4"))?, dir.path().join("my_obj.pickle.lz4"));
+/// assert!(resolve_load_path(&dir.path().join("other")).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn resolve_load_path(path: &Path) -> Result<std::path::PathBuf, Error> {
+    if path.exists() {
+        return Ok(path.to_path_buf());
+    }
+    let Some(name) = path.file_name().and_then(|name| name.to_str()) else {
+        return Ok(path.to_path_buf());
+    };
+    let has_known_extension = name.rsplit_once('.').is_some_and(|(_, ext)| {
+        ext.eq_ignore_ascii_case(EXTENSION) || Compression::from_extension(ext).is_some()
+    });
+    if has_known_extension || rec_id_problem(name).is_some() {
+        return Ok(path.to_path_buf());
+    }
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        return Ok(path.to_path_buf());
+    }
+    find_file(dir, name)
+}
+
 /// Every regular file in `dir` whose name matches `rec_id`, sorted.
 fn scan(dir: &Path, rec_id: &str) -> Result<Vec<std::path::PathBuf>, Error> {
     let entries = std::fs::read_dir(dir).map_err(crate::error::io_error("list", dir))?;

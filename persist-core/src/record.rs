@@ -49,6 +49,11 @@ use crate::schema::Schema;
 /// assert_eq!(Counter::load_from(dir.path())?, Counter(7));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not Pickleable",
+    label = "not a record type",
+    note = "add `#[derive(Pickleable)]` to `{Self}`"
+)]
 pub trait Pickleable: Schema + Serialize + DeserializeOwned {
     /// The stable id files of this type are saved under.
     const REC_ID: &'static str;
@@ -97,15 +102,52 @@ pub trait Pickleable: Schema + Serialize + DeserializeOwned {
     /// Loads from a directory (finding the file as [`naming::find_file`] does) or
     /// from a file path.
     ///
+    /// In a directory, the file named after the REC_ID is looked for first, then
+    /// those named after the type's aliases and after the REC_IDs a
+    /// [`RecInfo`](crate::registry::RecInfo) sends to it: a renamed type finds the
+    /// files its old name saved.
+    ///
     /// See [`Pickleable`] for an example.
     fn load_from(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref();
         if path.is_dir() {
-            let file = naming::find_file(path, Self::REC_ID)?;
-            return crate::load(file);
+            return crate::load(find_own_file::<Self>(path)?);
         }
         crate::load(path)
     }
+}
+
+/// The file of `T` in `dir`: under its REC_ID, else under the first of its other ids
+/// (aliases, then RecInfo redirections) that has one. When none has, the error is
+/// the REC_ID's, listing everything looked for.
+fn find_own_file<T: Pickleable>(dir: &Path) -> Result<PathBuf, Error> {
+    let first = match naming::find_file(dir, T::REC_ID) {
+        Err(Error::NotFound { looked_for, .. }) => looked_for,
+        found => return found,
+    };
+    let redirected = crate::registry::rec_infos()
+        .into_iter()
+        .filter(|info| {
+            info.get_target()
+                .is_some_and(|target| target.rec_id() == T::REC_ID)
+        })
+        .map(|info| info.rec_id());
+    let mut looked_for = first;
+    for other in T::lineage().aliases.iter().copied().chain(redirected) {
+        match naming::find_file(dir, other) {
+            Err(Error::NotFound {
+                looked_for: more, ..
+            }) => looked_for.extend(more),
+            // A REC_ID that cannot name a file has no file to find.
+            Err(Error::InvalidRecId { .. }) => {}
+            found => return found,
+        }
+    }
+    Err(Error::NotFound {
+        rec_id: T::REC_ID.to_string(),
+        dir: dir.to_path_buf(),
+        looked_for,
+    })
 }
 
 /// Whether `path` means a directory: it is one, or it is written as one (`runs/`).

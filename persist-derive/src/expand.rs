@@ -9,7 +9,9 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
-use syn::{parse_quote, DeriveInput, GenericParam, Generics, Ident};
+use syn::{
+    parse_quote, parse_quote_spanned, DeriveInput, GenericParam, Generics, Ident, LitStr, Type,
+};
 
 use crate::ast::{Data, Field, Input, Style, Variant};
 use crate::ctxt::Ctxt;
@@ -29,27 +31,142 @@ pub fn derive_schema(node: &DeriveInput) -> TokenStream {
     }
 }
 
-/// The `impl Pickleable` and the `impl Schema` (its definition marked as the record)
-/// for `node`, or its errors (with stub impls, as for [`derive_schema`]).
+/// The `impl Pickleable` and the `impl Schema` (its definition marked as the record,
+/// its `lineage` from `aliases` and `from`), the compile-time checks of the chain
+/// link, and the registration of the type, for `node`; or its errors (with stub
+/// impls, as for [`derive_schema`]).
 pub fn derive_pickleable(node: &DeriveInput) -> TokenStream {
     match parse_and_check_record(node) {
         Ok((input, record)) => {
-            let rec_id = match &record.rec_id {
-                Some(lit) => lit.value(),
-                None => crate::ast::unraw(input.ident),
-            };
-            let version = record.version.map_or(1, |(version, _)| version);
-            let schema = impl_schema(&input, Some((&rec_id, version)));
-            let pickleable = impl_pickleable(node, &rec_id, version);
-            quote!(#schema #pickleable)
+            let plan = RecordPlan::new(&input, &record);
+            let schema = impl_schema(&input, Some(&plan));
+            let pickleable = impl_pickleable(node, &plan.rec_id, plan.version, plan.from);
+            let link_checks = link_checks(&input, &plan);
+            let registration = registration(&input);
+            quote!(#schema #pickleable #link_checks #registration)
         }
         Err(error) => {
             let errors = error.to_compile_error();
             let schema = schema_stub(node);
-            let pickleable = impl_pickleable(node, "", 1);
+            let pickleable = impl_pickleable(node, "", 1, None);
             quote!(#errors #schema #pickleable)
         }
     }
+}
+
+/// What a checked record's impls are made of.
+struct RecordPlan<'a> {
+    rec_id: String,
+    version: u32,
+    aliases: Vec<LitStr>,
+    /// `#[pickle(from = ..)]`: the previous link of the chain.
+    from: Option<&'a Type>,
+}
+
+impl<'a> RecordPlan<'a> {
+    fn new(input: &Input, record: &'a Record) -> Self {
+        RecordPlan {
+            rec_id: match &record.rec_id {
+                Some(lit) => lit.value(),
+                None => crate::ast::unraw(input.ident),
+            },
+            version: record.version.as_ref().map_or(1, |(version, _)| *version),
+            aliases: record
+                .aliases
+                .as_ref()
+                .map(|(_, aliases)| aliases.clone())
+                .unwrap_or_default(),
+            from: record.from.as_ref().map(|(_, ty)| ty),
+        }
+    }
+
+    /// The `fn lineage` of the `Schema` impl, when the record has aliases or a chain
+    /// (the trait's default says "neither").
+    fn lineage_fn(&self, input: &Input) -> Option<TokenStream> {
+        if self.aliases.is_empty() && self.from.is_none() {
+            return None;
+        }
+        let aliases = &self.aliases;
+        let older = match self.from {
+            Some(ty) => quote_spanned! {ty.span()=>
+                ::core::option::Option::Some(::persist::migrate::link::<#ty, Self>())
+            },
+            None => quote!(::core::option::Option::None),
+        };
+        // A generic record's link cannot be checked by a free constant (it cannot
+        // name the type parameters): check it where the chain is used instead.
+        let checks = if has_generics(input) {
+            self.from.map(|ty| {
+                let check = self.link_check(input, ty);
+                quote_spanned!(ty.span()=> const { #check };)
+            })
+        } else {
+            None
+        };
+        Some(quote! {
+            fn lineage() -> ::persist::migrate::Lineage<Self> {
+                #checks
+                ::persist::migrate::Lineage {
+                    aliases: &[#(#aliases),*],
+                    older: #older,
+                }
+            }
+        })
+    }
+
+    /// A constant expression that fails to compile, with a message naming both
+    /// types, unless `older` shares this record's REC_ID and has a smaller VERSION.
+    fn link_check(&self, input: &Input, older: &Type) -> TokenStream {
+        let (rec_id, version) = (&self.rec_id, self.version);
+        let older_name = quote!(#older).to_string().replace(' ', "");
+        let this = input.ident;
+        let rec_id_message = format!(
+            "`{older_name}` cannot be the older version of `{this}`: its REC_ID is not \
+             \"{rec_id}\"; the versions of one type share one REC_ID (give it \
+             `#[rec_id = \"{rec_id}\"]`)"
+        );
+        let version_message = format!(
+            "`{older_name}` cannot be the older version of `{this}`: its VERSION is not \
+             below {version}; each link of a chain has a smaller version than the next"
+        );
+        quote_spanned! {older.span()=>
+            if !::persist::migrate::str_eq(<#older as ::persist::Pickleable>::REC_ID, #rec_id) {
+                ::core::panic!("{}", #rec_id_message)
+            }
+            if <#older as ::persist::Pickleable>::VERSION >= #version {
+                ::core::panic!("{}", #version_message)
+            }
+        }
+    }
+}
+
+/// The compile-time check of a non-generic record's chain link, as free constants
+/// (evaluated by `cargo check`, unlike a constant inside a function).
+fn link_checks(input: &Input, plan: &RecordPlan) -> Option<TokenStream> {
+    let older = plan.from?;
+    if has_generics(input) {
+        return None;
+    }
+    let check = plan.link_check(input, older);
+    Some(quote_spanned!(older.span()=> const _: () = { #check };))
+}
+
+/// The record's entry in the registry `load_any` uses; only a type without generic
+/// parameters has one concrete type to register.
+fn registration(input: &Input) -> Option<TokenStream> {
+    if has_generics(input) {
+        return None;
+    }
+    let ident = input.ident;
+    Some(quote! {
+        ::persist::__private::inventory::submit! {
+            ::persist::registry::TypeEntry::of::<#ident>()
+        }
+    })
+}
+
+fn has_generics(input: &Input) -> bool {
+    !input.generics.params.is_empty()
 }
 
 /// Parses `node` and its record attributes, and checks that it can be described
@@ -76,14 +193,20 @@ fn schema_stub(node: &DeriveInput) -> TokenStream {
         &bounded_generics(&node.generics, false),
         &quote!(_),
         &quote!(::core::unreachable!()),
+        None,
     )
 }
 
 /// `impl Pickleable`, with the `Schema` impl's bounds plus the serde bounds its
 /// supertraits need.
-fn impl_pickleable(node: &DeriveInput, rec_id: &str, version: u32) -> TokenStream {
+fn impl_pickleable(
+    node: &DeriveInput,
+    rec_id: &str,
+    version: u32,
+    from: Option<&Type>,
+) -> TokenStream {
     let ident = &node.ident;
-    let generics = bounded_generics(&node.generics, true);
+    let generics = with_link_bound(bounded_generics(&node.generics, true), from);
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     quote! {
         #[automatically_derived]
@@ -92,6 +215,23 @@ fn impl_pickleable(node: &DeriveInput, rec_id: &str, version: u32) -> TokenStrea
             const VERSION: u32 = #version;
         }
     }
+}
+
+/// `generics` plus `Older: Pickleable` for the chain link `from` of a generic record,
+/// which both impls need (the `Schema` impl's `lineage` uses it, and `Pickleable`
+/// has `Schema` as a supertrait). A non-generic record needs no bound: the call to
+/// `link` checks it, and reports it once.
+fn with_link_bound(mut generics: Generics, from: Option<&Type>) -> Generics {
+    if generics.params.is_empty() {
+        return generics;
+    }
+    if let Some(older) = from {
+        generics
+            .make_where_clause()
+            .predicates
+            .push(parse_quote_spanned!(older.span()=> #older: ::persist::Pickleable));
+    }
+    generics
 }
 
 /// Parses `node` and checks that it can be described, collecting every error.
@@ -103,11 +243,11 @@ fn parse_and_check(node: &DeriveInput) -> syn::Result<Input<'_>> {
     Ok(input)
 }
 
-/// The impl for a checked input; with `record` (REC_ID, VERSION), the definition is
-/// marked with the record's identity (a record is never transparent: `valid` refuses
-/// it). The identity is written as literals, not read from `Self: Pickleable`, so the
-/// `Schema` impl needs no serde bounds and matches `#[derive(Schema)]`'s.
-fn impl_schema(input: &Input, record: Option<(&str, u32)>) -> TokenStream {
+/// The impl for a checked input; with `record`, the definition is marked with the
+/// record's identity (a record is never transparent: `valid` refuses it) and
+/// `lineage` is filled in. The identity is written as literals, not read from
+/// `Self: Pickleable`, so that `describe` works for any instantiation.
+fn impl_schema(input: &Input, record: Option<&RecordPlan>) -> TokenStream {
     // Mixed-site: the generated locals cannot clash with names in the user's types
     // (a const named `builder` in an array length, say).
     let builder = Ident::new("builder", Span::mixed_site());
@@ -118,7 +258,8 @@ fn impl_schema(input: &Input, record: Option<(&str, u32)>) -> TokenStream {
         let name = Ident::new("name", Span::mixed_site());
         let name_expr = name_expr(input, &builder);
         let body = body_expr(input, &builder);
-        let mark = record.map(|(rec_id, version)| {
+        let mark = record.map(|plan| {
+            let (rec_id, version) = (&plan.rec_id, plan.version);
             quote! {
                 .with_record(::persist::schema::RecordId::new(#rec_id, #version))
             }
@@ -130,8 +271,12 @@ fn impl_schema(input: &Input, record: Option<(&str, u32)>) -> TokenStream {
             })
         }
     };
-    let generics = bounded_generics(input.generics, false);
-    impl_block(input.ident, &generics, &builder, &body)
+    let generics = with_link_bound(
+        bounded_generics(input.generics, false),
+        record.and_then(|plan| plan.from),
+    );
+    let lineage = record.and_then(|plan| plan.lineage_fn(input));
+    impl_block(input.ident, &generics, &builder, &body, lineage)
 }
 
 /// `impl Schema for Type<..> where .. { describe = body }`, with `generics` from
@@ -141,6 +286,7 @@ fn impl_block(
     generics: &Generics,
     builder: &impl ToTokens,
     body: &TokenStream,
+    extra: Option<TokenStream>,
 ) -> TokenStream {
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     quote! {
@@ -149,6 +295,7 @@ fn impl_block(
             fn describe(#builder: &mut ::persist::schema::Builder) -> ::persist::schema::Node {
                 #body
             }
+            #extra
         }
     }
 }

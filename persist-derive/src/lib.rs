@@ -119,15 +119,27 @@ pub fn derive_schema(input: TokenStream) -> TokenStream {
 ///   generics (not its serde `rename`).
 /// - `#[pickle(version = N)]`: the VERSION, an integer from 1 (default 1); 0 is
 ///   refused, as it means "not a record" in saved files.
-/// - `#[pickle(from = Type)]` and `#[pickle(aliases = ["A", "B"])]`: not implemented
-///   yet, and refused.
+/// - `#[pickle(from = Older)]`: a typed upgrade. A file of `Older`'s version (or of
+///   any version `Older`'s own chain reads) is decoded as `Older` and converted with
+///   `TryFrom<Older>` (which a `From` impl provides). Checked at compile time: `Older`
+///   must be Pickleable, have the same REC_ID and a smaller VERSION, and the
+///   conversion must exist; the type's own version must be above 1. (For a generic
+///   record, the REC_ID and VERSION checks run when the chain is instantiated.)
+/// - `#[pickle(aliases = ["OldId", ..])]`: other REC_IDs whose files the type reads
+///   (the ids it was saved under before a rename); each must be a usable file name,
+///   given once, and not the type's own REC_ID.
+///
+/// A record without generic parameters is also entered in the registry that
+/// `persist::load_any` chooses from; a generic one is entered by naming an
+/// instantiation with a `RecInfo`.
 ///
 /// Each key is given once; unknown keys are refused. Everything `#[derive(Schema)]`
 /// follows or refuses, this derive follows or refuses too, and it also refuses
 /// `#[serde(transparent)]`: a record needs its own definition to carry its identity.
-/// Both impls of a generic record are bounded by `T: Schema` on each type parameter
-/// and by `Self: serde::Serialize + serde::de::DeserializeOwned` (so the generated
-/// code names `::serde`).
+/// The `Schema` impl of a generic record is bounded by `T: Schema` on each type
+/// parameter (and by `Older: Pickleable` with `from`); the `Pickleable` impl also
+/// by `Self: serde::Serialize + serde::de::DeserializeOwned` (so the generated code
+/// names `::serde`).
 #[proc_macro_derive(Pickleable, attributes(rec_id, pickle, schema))]
 pub fn derive_pickleable(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

@@ -247,6 +247,8 @@ mod tests {
             "#[rec_id = \"My.Class-2\"] #[pickle(version = 4)] struct S { a: u8 }",
             "#[pickle(version = 4u32)] enum E { A }",
             "#[pickle()] struct S<T>(T, u8);",
+            "#[pickle(version = 2, from = Old, aliases = [\"Older\", \"Oldest\"])] struct S;",
+            "#[pickle(aliases = [])] struct S;",
         ] {
             assert_eq!(errors(src), Vec::<String>::new(), "{src}");
         }
@@ -288,11 +290,19 @@ mod tests {
             ("#[rec_id = \"\"] struct S;", &["it is empty"]),
             (
                 "#[pickle(from = Old)] struct S;",
-                &["`from` is not implemented yet"],
+                &["its own version must be above 1"],
             ),
             (
-                "#[pickle(aliases = [\"A\", \"B\"])] struct S;",
-                &["`aliases` is not implemented yet"],
+                "#[pickle(version = 1, from = Old)] struct S;",
+                &["its own version must be above 1"],
+            ),
+            (
+                "#[pickle(aliases = [\"S\", \"A\", \"a/b\", \"A\"])] struct S;",
+                &["the type's own rec_id", "cannot name a file", "given twice"],
+            ),
+            (
+                "#[rec_id = \"Mine\"] #[pickle(aliases = [\"Mine\"])] struct S;",
+                &["the type's own rec_id"],
             ),
             (
                 "#[pickle(aliases = [A])] struct S;",

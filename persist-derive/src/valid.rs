@@ -8,6 +8,7 @@
 //! than described approximately.
 
 use proc_macro2::Span;
+use syn::LitStr;
 
 use crate::ast::{Data, Field, Input, Style, Variant};
 use crate::attr::Seen;
@@ -244,18 +245,43 @@ pub fn check_record(cx: &mut Ctxt, input: &Input, record: &Record) {
         );
     }
     if let Some((span, _)) = &record.from {
-        cx.error(
-            *span,
-            "`from` is not implemented yet: migrating from an older type is not supported \
-             by this version of persist; remove it",
-        );
+        if !matches!(record.version, Some((version, _)) if version > 1) {
+            cx.error(
+                *span,
+                "a type with `from = ..` reads files of an older version, so its own version \
+                 must be above 1: add `version = N` to `#[pickle(..)]`",
+            );
+        }
     }
-    if let Some((span, _)) = &record.aliases {
-        cx.error(
-            *span,
-            "`aliases` is not implemented yet: loading under other rec_ids is not supported \
-             by this version of persist; remove it",
-        );
+    if let Some((_, aliases)) = &record.aliases {
+        check_aliases(cx, input, record, aliases);
+    }
+}
+
+/// Each alias must be a usable REC_ID, given once, and not the type's own.
+fn check_aliases(cx: &mut Ctxt, input: &Input, record: &Record, aliases: &[LitStr]) {
+    let own = match &record.rec_id {
+        Some(lit) => lit.value(),
+        None => crate::ast::unraw(input.ident),
+    };
+    let mut seen = Vec::new();
+    for alias in aliases {
+        let value = alias.value();
+        if let Some(reason) = rec_id_problem(&value) {
+            cx.error(
+                alias.span(),
+                format!("this alias cannot name a file: {reason}"),
+            );
+        } else if value == own {
+            cx.error(
+                alias.span(),
+                "this alias is the type's own rec_id; aliases are the other ids whose files \
+                 it reads",
+            );
+        } else if seen.contains(&value) {
+            cx.error(alias.span(), "this alias is given twice; keep only one");
+        }
+        seen.push(value);
     }
 }
 

@@ -10,6 +10,7 @@
 //! encoding is hashed into a 64-bit [fingerprint](Description::fingerprint) that a load
 //! compares before decoding a single payload byte.
 
+mod compare;
 mod display;
 mod encoding;
 mod std_impls;
@@ -17,6 +18,8 @@ mod std_impls;
 pub(crate) use encoding::decode as decode_description;
 
 use std::collections::HashMap;
+
+use crate::migrate::Lineage;
 
 /// A type whose serialized shape can be described, and so saved by persist.
 ///
@@ -40,6 +43,24 @@ pub trait Schema {
     /// Named types register a [`Definition`] through [`Builder::define`] and return
     /// [`Node::Named`]; everything else returns a structural node.
     fn describe(builder: &mut Builder) -> Node;
+
+    /// How files of other REC_IDs and older versions reach this type: its aliases
+    /// and the previous link of its typed chain.
+    ///
+    /// `#[derive(Pickleable)]` fills it in from `#[pickle(aliases = [..], from = ..)]`;
+    /// the default reads only the type's own files. See
+    /// [`migrate::link`](crate::migrate::link) for a hand-written chain.
+    ///
+    /// ```
+    /// use persist_core::Schema;
+    /// assert!(<Vec<u8> as Schema>::lineage().older.is_none());
+    /// ```
+    fn lineage() -> Lineage<Self>
+    where
+        Self: Sized,
+    {
+        Lineage::none()
+    }
 }
 
 /// One node of a type description: a primitive, a container, or a reference to a
@@ -411,6 +432,56 @@ impl Description {
     /// ```
     pub fn fingerprint(&self) -> u64 {
         fingerprint_of(&self.to_canonical_bytes())
+    }
+
+    /// Whether `other` describes the same bytes with the same field and variant
+    /// names as `self`, allowing only the named types (structs and enums) to be
+    /// named differently.
+    ///
+    /// A renamed type changes the [fingerprint](Self::fingerprint) without changing
+    /// how its values decode; this tells such a file apart from one whose layout
+    /// really changed. Named types are paired one to one as they are met, so two
+    /// distinct types of one side never stand for one type of the other. Record
+    /// markers must match everywhere except on the root type, whose identity the
+    /// caller checks itself (a rename changes its REC_ID); a nested record whose
+    /// version changed is a different shape, since old bytes could mean something
+    /// else. Recursive types are compared without looping, and a name without a
+    /// definition makes the shapes differ rather than panicking.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use persist_core::schema::{Body, Builder, Definition, Description, Field, Fields, Node, Schema};
+    ///
+    /// fn position(b: &mut Builder) -> Body {
+    ///     Body::Struct(Fields::Named(vec![
+    ///         Field::new("ticker", String::describe(b)),
+    ///         Field::new("qty", i64::describe(b)),
+    ///     ]))
+    /// }
+    ///
+    /// struct Position;
+    /// impl Schema for Position {
+    ///     fn describe(builder: &mut Builder) -> Node {
+    ///         builder.define::<Self>("Position".into(), |b| Definition::new("Position", position(b)))
+    ///     }
+    /// }
+    ///
+    /// struct Holding;
+    /// impl Schema for Holding {
+    ///     fn describe(builder: &mut Builder) -> Node {
+    ///         builder.define::<Self>("Holding".into(), |b| Definition::new("Holding", position(b)))
+    ///     }
+    /// }
+    ///
+    /// let old = Description::of::<Vec<Position>>();
+    /// let new = Description::of::<Vec<Holding>>();
+    /// assert_ne!(old.fingerprint(), new.fingerprint());
+    /// assert!(old.same_shape(&new));
+    /// assert!(!old.same_shape(&Description::of::<Vec<(String, i64)>>()));
+    /// ```
+    pub fn same_shape(&self, other: &Description) -> bool {
+        compare::same_shape(self, other)
     }
 }
 

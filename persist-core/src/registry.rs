@@ -1,0 +1,455 @@
+//! The table of record types, keyed by REC_ID, from which [`load_any`](crate::load_any)
+//! picks the type of a file.
+//!
+//! Two kinds of entries fill it:
+//!
+//! - a [`TypeEntry`] for every type with `#[derive(Pickleable)]` that has no generic
+//!   parameters, collected at link time with `inventory` (a generic type has no one
+//!   concrete type to register; name an instantiation with a [`RecInfo`]);
+//! - [`RecInfo`] entries, submitted at link time with [`submit!`](crate::submit) or
+//!   registered at run time with [`RecInfo::register`], which send files of a REC_ID
+//!   to a chosen type: the way a renamed type reads the files of its old name, and
+//!   the way to settle which of several types wins.
+//!
+//! For a file of (REC_ID, VERSION), the candidates are the types that read that
+//! version and whose REC_ID, or one of whose aliases, is the file's, plus the targets
+//! of the RecInfo entries for the REC_ID. A RecInfo target wins; otherwise the
+//! candidates must be versions of one type (one REC_ID), and the newest wins, so a file
+//! written by `PortfolioV1` loads as today's `Portfolio`. Anything else is ambiguous,
+//! and [`check`] finds every such case up front.
+//!
+//! Typed loads (`persist::load::<T>`) never consult the table to choose a type: they
+//! only ask it whether a RecInfo sends the file's REC_ID to `T`'s.
+
+use std::any::{Any, TypeId};
+use std::collections::BTreeSet;
+use std::fmt::{self, Debug, Display, Formatter};
+use std::sync::{PoisonError, RwLock};
+
+use crate::error::Error;
+use crate::migrate::{self, Stored};
+use crate::record::Pickleable;
+
+/// A record type, as the registry knows it: its identity, what it reads, and how to
+/// load it behind `dyn Any`.
+///
+/// `#[derive(Pickleable)]` submits one for each type without generic parameters.
+///
+/// # Example
+///
+/// ```
+/// use persist_core::registry::TypeEntry;
+/// # use persist_core::schema::{Body, Builder, Definition, Fields, Node, RecordId};
+/// # #[derive(serde::Serialize, serde::Deserialize)]
+/// # struct Portfolio { cash: f64 }
+/// # impl persist_core::Pickleable for Portfolio { const REC_ID: &'static str = "Portfolio"; const VERSION: u32 = 3; }
+/// # impl persist_core::Schema for Portfolio {
+/// #     fn describe(b: &mut Builder) -> Node {
+/// #         b.define::<Self>("Portfolio".into(), |_| Definition::new("", Body::Struct(Fields::Unit)).with_record(RecordId::new("Portfolio", 3)))
+/// #     }
+/// # }
+///
+/// let entry = TypeEntry::of::<Portfolio>();
+/// assert_eq!((entry.rec_id(), entry.version()), ("Portfolio", 3));
+/// assert!(entry.type_name().ends_with("Portfolio"));
+/// assert!(entry.reads(3) && !entry.reads(2));
+/// ```
+#[derive(Clone, Copy)]
+pub struct TypeEntry {
+    rec_id: &'static str,
+    version: u32,
+    type_name: fn() -> &'static str,
+    type_id: fn() -> TypeId,
+    aliases: fn() -> &'static [&'static str],
+    reads: fn(u32) -> bool,
+    load: fn(&Stored<'_>) -> Result<Box<dyn Any>, Error>,
+}
+
+impl TypeEntry {
+    /// The entry of `T`.
+    ///
+    /// See [`TypeEntry`] for an example.
+    pub const fn of<T: Pickleable + 'static>() -> Self {
+        TypeEntry {
+            rec_id: T::REC_ID,
+            version: T::VERSION,
+            type_name: std::any::type_name::<T>,
+            type_id: TypeId::of::<T>,
+            aliases: aliases_of::<T>,
+            reads: migrate::reads::<T>,
+            load: load_boxed::<T>,
+        }
+    }
+
+    /// The type's REC_ID.
+    ///
+    /// See [`TypeEntry`] for an example.
+    pub fn rec_id(&self) -> &'static str {
+        self.rec_id
+    }
+
+    /// The type's VERSION.
+    ///
+    /// See [`TypeEntry`] for an example.
+    pub fn version(&self) -> u32 {
+        self.version
+    }
+
+    /// The type's Rust name, with its module path.
+    ///
+    /// See [`TypeEntry`] for an example.
+    pub fn type_name(&self) -> &'static str {
+        (self.type_name)()
+    }
+
+    /// The REC_IDs the type also reads files of.
+    ///
+    /// See [`TypeEntry`] for an example.
+    pub fn aliases(&self) -> &'static [&'static str] {
+        (self.aliases)()
+    }
+
+    /// Whether the type reads files of `version` (its own, or one of its chain's).
+    ///
+    /// See [`TypeEntry`] for an example.
+    pub fn reads(&self, version: u32) -> bool {
+        (self.reads)(version)
+    }
+
+    fn type_key(&self) -> TypeId {
+        (self.type_id)()
+    }
+
+    /// Whether a file of `rec_id` is the type's by its own id or an alias.
+    fn claims(&self, rec_id: &str) -> bool {
+        self.rec_id == rec_id || self.aliases().contains(&rec_id)
+    }
+
+    /// Loads the stored file as the type, boxed.
+    pub(crate) fn load(&self, stored: &Stored<'_>) -> Result<Box<dyn Any>, Error> {
+        (self.load)(stored)
+    }
+}
+
+impl Debug for TypeEntry {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TypeEntry")
+            .field("rec_id", &self.rec_id)
+            .field("version", &self.version)
+            .field("type_name", &self.type_name())
+            .field("aliases", &self.aliases())
+            .finish()
+    }
+}
+
+fn aliases_of<T: Pickleable>() -> &'static [&'static str] {
+    T::lineage().aliases
+}
+
+fn load_boxed<T: Pickleable + 'static>(stored: &Stored<'_>) -> Result<Box<dyn Any>, Error> {
+    let route = migrate::route::<T>(stored.info, stored.origin)?;
+    Ok(Box::new(route.run(stored)?))
+}
+
+inventory::collect!(TypeEntry);
+
+/// Sends files of a REC_ID to a chosen type: `RecInfo::new("MyClass").target::<MyClass2>()`.
+///
+/// Such an entry makes a file saved as "MyClass" load as `MyClass2`, both through
+/// `MyClass2::load_from(..)` (and `persist::load::<MyClass2>`) and through
+/// `load_any`; and when several types could load a file of "MyClass", it says that
+/// `MyClass2` wins. Submit it at link time with [`submit!`](crate::submit), or
+/// register it at run time with [`register`](RecInfo::register).
+///
+/// # Example
+///
+/// ```
+/// use persist_core::registry::{self, RecInfo};
+/// # use persist_core::schema::{Body, Builder, Definition, Fields, Node, RecordId};
+/// # #[derive(serde::Serialize, serde::Deserialize)]
+/// # struct MyClass2;
+/// # impl persist_core::Pickleable for MyClass2 { const REC_ID: &'static str = "MyClass2"; const VERSION: u32 = 1; }
+/// # impl persist_core::Schema for MyClass2 {
+/// #     fn describe(b: &mut Builder) -> Node {
+/// #         b.define::<Self>("MyClass2".into(), |_| Definition::new("", Body::Struct(Fields::Unit)).with_record(RecordId::new("MyClass2", 1)))
+/// #     }
+/// # }
+///
+/// // At link time, anywhere in the program:
+/// persist_core::submit! { RecInfo::new("MyClass").target::<MyClass2>() }
+/// // Or at run time:
+/// RecInfo::new("MyClassOld").target::<MyClass2>().register();
+///
+/// let infos = registry::rec_infos();
+/// assert!(infos.iter().any(|info| info.rec_id() == "MyClass"));
+/// assert!(infos.iter().any(|info| info.rec_id() == "MyClassOld"));
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct RecInfo {
+    rec_id: &'static str,
+    target: Option<TypeEntry>,
+}
+
+impl RecInfo {
+    /// An entry for files of `rec_id`.
+    ///
+    /// See [`RecInfo`] for an example.
+    pub const fn new(rec_id: &'static str) -> Self {
+        RecInfo {
+            rec_id,
+            target: None,
+        }
+    }
+
+    /// Files of this entry's REC_ID load as `T`.
+    ///
+    /// See [`RecInfo`] for an example.
+    pub const fn target<T: Pickleable + 'static>(self) -> Self {
+        RecInfo {
+            rec_id: self.rec_id,
+            target: Some(TypeEntry::of::<T>()),
+        }
+    }
+
+    /// The REC_ID whose files this entry routes.
+    ///
+    /// See [`RecInfo`] for an example.
+    pub fn rec_id(&self) -> &'static str {
+        self.rec_id
+    }
+
+    /// The type the files load as, if the entry names one.
+    ///
+    /// See [`RecInfo`] for an example.
+    pub fn get_target(&self) -> Option<&TypeEntry> {
+        self.target.as_ref()
+    }
+
+    /// Adds this entry to the registry from now on, for this process.
+    ///
+    /// See [`RecInfo`] for an example.
+    pub fn register(self) {
+        RUNTIME
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(self);
+    }
+}
+
+inventory::collect!(RecInfo);
+
+/// RecInfo entries registered at run time.
+static RUNTIME: RwLock<Vec<RecInfo>> = RwLock::new(Vec::new());
+
+/// Every RecInfo entry: those submitted at link time, then those registered at run
+/// time, in order.
+///
+/// ```
+/// assert!(persist_core::registry::rec_infos().iter().all(|info| !info.rec_id().is_empty()));
+/// ```
+pub fn rec_infos() -> Vec<RecInfo> {
+    let runtime = RUNTIME.read().unwrap_or_else(PoisonError::into_inner);
+    inventory::iter::<RecInfo>
+        .into_iter()
+        .copied()
+        .chain(runtime.iter().copied())
+        .collect()
+}
+
+/// Every record type the registry knows: those the derive submitted, and the
+/// targets of RecInfo entries, once each.
+///
+/// ```
+/// for entry in persist_core::registry::types() {
+///     println!("{} v{}: {}", entry.rec_id(), entry.version(), entry.type_name());
+/// }
+/// ```
+pub fn types() -> Vec<TypeEntry> {
+    let mut seen = Vec::new();
+    let mut types = Vec::new();
+    let targets = rec_infos().into_iter().filter_map(|info| info.target);
+    for entry in inventory::iter::<TypeEntry>
+        .into_iter()
+        .copied()
+        .chain(targets)
+    {
+        if !seen.contains(&entry.type_key()) {
+            seen.push(entry.type_key());
+            types.push(entry);
+        }
+    }
+    types
+}
+
+/// Whether a RecInfo sends files of `rec_id` to the type whose REC_ID is `family`.
+pub(crate) fn redirects(rec_id: &str, family: &str) -> bool {
+    rec_infos().iter().any(|info| {
+        info.rec_id == rec_id && info.target.is_some_and(|target| target.rec_id == family)
+    })
+}
+
+/// Why no one type was chosen for a file.
+pub(crate) enum Unresolved {
+    /// No type reads it.
+    Unknown,
+    /// Several do; their Rust names.
+    Ambiguous(Vec<&'static str>),
+}
+
+/// The type `load_any` loads a file of (`rec_id`, `version`) as; see the module
+/// documentation for the rules.
+pub(crate) fn resolve(rec_id: &str, version: u32) -> Result<TypeEntry, Unresolved> {
+    resolve_in(&types(), &rec_infos(), rec_id, version)
+}
+
+fn resolve_in(
+    types: &[TypeEntry],
+    infos: &[RecInfo],
+    rec_id: &str,
+    version: u32,
+) -> Result<TypeEntry, Unresolved> {
+    let preferred: Vec<TypeId> = infos
+        .iter()
+        .filter(|info| info.rec_id == rec_id)
+        .filter_map(|info| info.target.map(|target| target.type_key()))
+        .collect();
+    let candidates: Vec<&TypeEntry> = types
+        .iter()
+        .filter(|entry| entry.claims(rec_id) || preferred.contains(&entry.type_key()))
+        .filter(|entry| entry.reads(version))
+        .collect();
+    let chosen: Vec<&TypeEntry> = candidates
+        .iter()
+        .copied()
+        .filter(|entry| preferred.contains(&entry.type_key()))
+        .collect();
+    if !chosen.is_empty() {
+        return only(&chosen);
+    }
+    let families: BTreeSet<&str> = candidates.iter().map(|entry| entry.rec_id).collect();
+    if families.len() > 1 {
+        return Err(Unresolved::Ambiguous(names(&candidates)));
+    }
+    let newest = candidates.iter().map(|entry| entry.version).max();
+    let winners: Vec<&TypeEntry> = candidates
+        .into_iter()
+        .filter(|entry| Some(entry.version) == newest)
+        .collect();
+    only(&winners)
+}
+
+/// The one entry of `entries`, or why there is not one.
+fn only(entries: &[&TypeEntry]) -> Result<TypeEntry, Unresolved> {
+    match entries {
+        [] => Err(Unresolved::Unknown),
+        [entry] => Ok(**entry),
+        _ => Err(Unresolved::Ambiguous(names(entries))),
+    }
+}
+
+fn names(entries: &[&TypeEntry]) -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = entries.iter().map(|entry| entry.type_name()).collect();
+    names.sort_unstable();
+    names
+}
+
+/// A file identity that several types could load, found by [`check`].
+///
+/// ```
+/// use persist_core::registry::Conflict;
+/// let c = Conflict { rec_id: "Portfolio".into(), version: 1, types: vec!["a::Portfolio", "b::Portfolio"] };
+/// assert_eq!(c.to_string(), "files of `Portfolio` v1 could load as a::Portfolio or b::Portfolio");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflict {
+    /// The REC_ID of the files.
+    pub rec_id: String,
+    /// Their version.
+    pub version: u32,
+    /// The Rust names of the types that could load them, sorted.
+    pub types: Vec<&'static str>,
+}
+
+impl Display for Conflict {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "files of `{}` v{} could load as {}",
+            self.rec_id,
+            self.version,
+            self.types.join(" or ")
+        )
+    }
+}
+
+/// Every conflict [`check`] found.
+///
+/// ```
+/// use persist_core::registry::{Conflict, Conflicts};
+/// let c = Conflicts(vec![Conflict { rec_id: "A".into(), version: 1, types: vec!["x::A", "y::A"] }]);
+/// assert!(c.to_string().starts_with("the registry has 1 conflict:"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflicts(pub Vec<Conflict>);
+
+impl Display for Conflicts {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let plural = if self.0.len() == 1 { "" } else { "s" };
+        write!(f, "the registry has {} conflict{plural}:", self.0.len())?;
+        for conflict in &self.0 {
+            write!(f, "\n  - {conflict}")?;
+        }
+        write!(
+            f,
+            "\nsettle each with a RecInfo naming the type that wins, e.g. \
+             `persist::submit! {{ RecInfo::new(\"Id\").target::<Type>() }}`"
+        )
+    }
+}
+
+impl std::error::Error for Conflicts {}
+
+/// Checks that `load_any` can choose a type for every file the registered types
+/// read: for each REC_ID (own, alias or RecInfo) and each version up to the newest,
+/// at most one type wins. Call it from a test to keep the table clean.
+///
+/// # Errors
+///
+/// [`Conflicts`], listing each ambiguous (REC_ID, VERSION) with the types involved.
+///
+/// # Example
+///
+/// ```
+/// persist_core::registry::check()?;
+/// # Ok::<(), persist_core::registry::Conflicts>(())
+/// ```
+pub fn check() -> Result<(), Conflicts> {
+    check_in(&types(), &rec_infos())
+}
+
+fn check_in(types: &[TypeEntry], infos: &[RecInfo]) -> Result<(), Conflicts> {
+    let rec_ids: BTreeSet<&str> = types
+        .iter()
+        .flat_map(|entry| std::iter::once(entry.rec_id).chain(entry.aliases().iter().copied()))
+        .chain(infos.iter().map(|info| info.rec_id))
+        .collect();
+    // A chain reads only versions its links have, and every link is a type.
+    let versions: BTreeSet<u32> = types.iter().map(|entry| entry.version).collect();
+    let mut conflicts = Vec::new();
+    for rec_id in rec_ids {
+        for &version in &versions {
+            if let Err(Unresolved::Ambiguous(types)) = resolve_in(types, infos, rec_id, version) {
+                conflicts.push(Conflict {
+                    rec_id: rec_id.to_string(),
+                    version,
+                    types,
+                });
+            }
+        }
+    }
+    if conflicts.is_empty() {
+        Ok(())
+    } else {
+        Err(Conflicts(conflicts))
+    }
+}

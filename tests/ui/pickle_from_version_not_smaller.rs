@@ -1,0 +1,23 @@
+use persist::Pickleable;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, Pickleable)]
+#[rec_id = "Settings"]
+#[pickle(version = 2)]
+struct SettingsV1 {
+    threshold: f32,
+}
+
+#[derive(Serialize, Deserialize, Pickleable)]
+#[pickle(version = 2, from = SettingsV1)]
+struct Settings {
+    threshold: f64,
+}
+
+impl From<SettingsV1> for Settings {
+    fn from(old: SettingsV1) -> Self {
+        Settings { threshold: old.threshold.into() }
+    }
+}
+
+fn main() {}
