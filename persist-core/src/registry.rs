@@ -453,3 +453,91 @@ fn check_in(types: &[TypeEntry], infos: &[RecInfo]) -> Result<(), Conflicts> {
         Err(Conflicts(conflicts))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Body, Builder, Definition, Fields, Node, RecordId};
+
+    /// A unit record type `$ty` with REC_ID `$id`, VERSION `$version` and aliases.
+    macro_rules! record {
+        ($ty:ident, $id:literal, $version:literal $(, aliases = $aliases:expr)?) => {
+            #[derive(serde::Serialize, serde::Deserialize)]
+            struct $ty;
+            impl Pickleable for $ty {
+                const REC_ID: &'static str = $id;
+                const VERSION: u32 = $version;
+            }
+            impl crate::Schema for $ty {
+                fn describe(b: &mut Builder) -> Node {
+                    b.define::<Self>(stringify!($ty).into(), |_| {
+                        Definition::new("", Body::Struct(Fields::Unit))
+                            .with_record(RecordId::new($id, $version))
+                    })
+                }
+                $(fn lineage() -> migrate::Lineage<Self> {
+                    migrate::Lineage { aliases: $aliases, older: None }
+                })?
+            }
+        };
+    }
+
+    record!(TradeV1, "Trade", 1);
+    record!(TradeV2, "Trade", 2);
+    record!(Execution, "Execution", 1, aliases = &["Trade"]);
+
+    fn chosen(types: &[TypeEntry], infos: &[RecInfo], rec_id: &str, version: u32) -> String {
+        match resolve_in(types, infos, rec_id, version) {
+            Ok(entry) => entry
+                .type_name()
+                .rsplit("::")
+                .next()
+                .unwrap_or("")
+                .to_string(),
+            Err(Unresolved::Unknown) => "unknown".into(),
+            Err(Unresolved::Ambiguous(names)) => format!("ambiguous {}", names.len()),
+        }
+    }
+
+    #[test]
+    fn each_version_goes_to_the_type_of_that_version() {
+        let types = [TypeEntry::of::<TradeV1>(), TypeEntry::of::<TradeV2>()];
+        assert_eq!(chosen(&types, &[], "Trade", 1), "TradeV1");
+        assert_eq!(chosen(&types, &[], "Trade", 2), "TradeV2");
+        assert_eq!(chosen(&types, &[], "Trade", 3), "unknown");
+        assert_eq!(chosen(&types, &[], "Other", 1), "unknown");
+        assert!(check_in(&types, &[]).is_ok());
+    }
+
+    #[test]
+    fn an_alias_that_another_family_owns_is_ambiguous_until_settled() {
+        let types = [TypeEntry::of::<TradeV1>(), TypeEntry::of::<Execution>()];
+        assert_eq!(chosen(&types, &[], "Trade", 1), "ambiguous 2");
+        assert_eq!(chosen(&types, &[], "Execution", 1), "Execution");
+        let conflicts = check_in(&types, &[]).unwrap_err();
+        assert_eq!(conflicts.0.len(), 1);
+        assert_eq!(conflicts.0[0].rec_id, "Trade");
+
+        let settle = [RecInfo::new("Trade").target::<Execution>()];
+        assert_eq!(chosen(&types, &settle, "Trade", 1), "Execution");
+        assert!(check_in(&types, &settle).is_ok());
+    }
+
+    #[test]
+    fn a_rec_info_target_wins_only_for_the_versions_it_reads() {
+        let types = [TypeEntry::of::<TradeV1>(), TypeEntry::of::<TradeV2>()];
+        let prefer_v1 = [RecInfo::new("Trade").target::<TradeV1>()];
+        assert_eq!(chosen(&types, &prefer_v1, "Trade", 1), "TradeV1");
+        assert_eq!(chosen(&types, &prefer_v1, "Trade", 2), "TradeV2");
+    }
+
+    #[test]
+    fn two_rec_infos_with_different_targets_conflict() {
+        let types = [TypeEntry::of::<TradeV1>(), TypeEntry::of::<Execution>()];
+        let both = [
+            RecInfo::new("Trade").target::<TradeV1>(),
+            RecInfo::new("Trade").target::<Execution>(),
+        ];
+        assert_eq!(chosen(&types, &both, "Trade", 1), "ambiguous 2");
+    }
+}
