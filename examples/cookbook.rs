@@ -1,22 +1,37 @@
 //! The persistence recipes, one after the other: each prints what it does and checks
 //! what it loads, so `cargo run --example cookbook` doubles as a smoke test.
 //!
-//! Still to come with the version chains and the registry: loading an older version
-//! into today's type, and a type with a custom id loaded by another type.
+//! 1. Save a bundle of several objects (a struct, or a plain tuple) and load it back.
+//! 2. Overwrite a file, atomically.
+//! 3. Compression, implied by the `.lz4` extension or asked for explicitly; a
+//!    compressed file renamed without its extension still loads.
+//! 4. A type saves itself under its own name and loads with no file name.
+//! 5. Inspect a file without knowing its type.
+//! 6. A file of another type is refused, never misread.
+//! 7. An object of an older version loads into today's type, through a version chain
+//!    (`#[pickle(version = 2, from = PortfolioV1)]`), by a typed load and by `load_any`.
+//! 8. A type with a custom id is loaded by another type: a renamed type reads the files
+//!    of its old id through an alias, and a `RecInfo` sends the files of an id to
+//!    another type.
+//! 9. The registry has one type for every file: `persist::registry::check`.
 
 use std::collections::BTreeMap;
 use std::error::Error;
 use std::path::Path;
 
+use persist::registry::RecInfo;
 use persist::{Compression, Pickleable, SaveOptions, Schema};
 use serde::{Deserialize, Serialize};
 
+/// Which way a position faces: an enum nested in the records below.
 #[derive(Serialize, Deserialize, Schema, Debug, Clone, PartialEq)]
 enum Side {
     Long,
     Short,
 }
 
+/// One holding of a portfolio: a plain `Schema` type, saved inside the records
+/// that hold it rather than under an id of its own.
 #[derive(Serialize, Deserialize, Schema, Debug, Clone, PartialEq)]
 struct Position {
     symbol: String,
@@ -25,13 +40,90 @@ struct Position {
     entry: f64,
 }
 
-/// A record: it knows its own id and version, and saves itself under its name.
+/// Version 1 of the portfolio, as an old program saved it: cash and bare symbols.
+/// Kept so that today's `Portfolio` can read its files (and so that recipe 7 can
+/// write one as the old program did).
 #[derive(Serialize, Deserialize, Pickleable, Debug, Clone, PartialEq)]
-#[pickle(version = 1)]
+#[rec_id = "Portfolio"]
+struct PortfolioV1 {
+    cash: f64,
+    symbols: Vec<String>,
+}
+
+/// A record, today's version 2: it knows its own id and version, saves itself under
+/// its name, and reads the files of version 1 through `From<PortfolioV1>`.
+#[derive(Serialize, Deserialize, Pickleable, Debug, Clone, PartialEq)]
+#[pickle(version = 2, from = PortfolioV1)]
 struct Portfolio {
     cash: f64,
     positions: Vec<Position>,
 }
+
+/// Version 1 knew which symbols were held, not how many or at what price: each
+/// becomes a long position of quantity 0 at entry 0, to be filled in.
+impl From<PortfolioV1> for Portfolio {
+    fn from(old: PortfolioV1) -> Self {
+        Portfolio {
+            cash: old.cash,
+            positions: old
+                .symbols
+                .into_iter()
+                .map(|symbol| Position {
+                    symbol,
+                    side: Side::Long,
+                    quantity: 0,
+                    entry: 0.0,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The strategy parameters as an old program saved them, under the default REC_ID
+/// "Strategy". It exists here only to write such a file; a real program would have
+/// dropped it when it renamed the type to `StrategyParams`.
+#[derive(Serialize, Deserialize, Pickleable, Debug, Clone, PartialEq)]
+struct Strategy {
+    lookback: u32,
+    threshold: f64,
+}
+
+/// Today's name for the strategy parameters: saved as "StrategyParams", and through
+/// its alias it still reads the files saved as "Strategy" before the rename.
+#[derive(Serialize, Deserialize, Pickleable, Debug, Clone, PartialEq)]
+#[pickle(aliases = ["Strategy"])]
+struct StrategyParams {
+    lookback: u32,
+    threshold: f64,
+}
+
+// `Strategy` (by its REC_ID) and `StrategyParams` (by its alias) both read files of
+// ("Strategy", v1), and they are different types, so `load_any` could not choose
+// between them and `registry::check` would report the conflict. This entry says that
+// today's type wins. Only this example needs it: the old type exists here to write
+// the old file, and in a real program it would be gone and the alias alone would do.
+persist::submit! { RecInfo::new("Strategy").target::<StrategyParams>() }
+
+/// A configuration saved under the custom REC_ID "LegacyConfig", say by another
+/// program; it exists here only to write such a file.
+#[derive(Serialize, Deserialize, Pickleable, Debug, Clone, PartialEq)]
+#[rec_id = "LegacyConfig"]
+struct LegacyConfig {
+    endpoint: String,
+    retries: u32,
+}
+
+/// Today's configuration, saved as "Config": the `RecInfo` below sends the files of
+/// "LegacyConfig", which have the same layout, to it.
+#[derive(Serialize, Deserialize, Pickleable, Debug, Clone, PartialEq)]
+struct Config {
+    endpoint: String,
+    retries: u32,
+}
+
+// Files saved as "LegacyConfig" load as `Config`, by a typed load and by `load_any`
+// (where this entry also makes `Config` win over `LegacyConfig`).
+persist::submit! { RecInfo::new("LegacyConfig").target::<Config>() }
 
 /// A bundle of several objects saved together: any tuple or struct of saveable parts.
 #[derive(Serialize, Deserialize, Schema, Debug, Clone, PartialEq)]
@@ -179,6 +271,133 @@ fn wrong_type_is_refused(dir: &Path) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
+fn an_older_version_loads_into_todays_type(dir: &Path) -> Result<(), Box<dyn Error>> {
+    step("an object of an older version loads into today's type");
+    let old_program = dir.join("old-program");
+    std::fs::create_dir_all(&old_program)?;
+    let path = PortfolioV1 {
+        cash: 5_000.0,
+        symbols: vec!["AAPL".into(), "MSFT".into()],
+    }
+    .save_to(&old_program)?;
+    let before = std::fs::read(&path)?;
+    println!("an old program wrote {} (v1)", path.display());
+
+    let expected = Portfolio {
+        cash: 5_000.0,
+        positions: ["AAPL", "MSFT"]
+            .map(|symbol| Position {
+                symbol: symbol.into(),
+                side: Side::Long,
+                quantity: 0,
+                entry: 0.0,
+            })
+            .into(),
+    };
+    let loaded = Portfolio::load_from(&old_program)?;
+    assert_eq!(loaded, expected);
+    println!(
+        "Portfolio::load_from({}) upgraded it to v{}: its symbols became positions of quantity 0",
+        old_program.display(),
+        Portfolio::VERSION
+    );
+
+    let info = persist::inspect(&path)?;
+    assert_eq!((info.rec_id.as_str(), info.version), ("Portfolio", 1));
+    assert_eq!(std::fs::read(&path)?, before);
+    println!(
+        "the file is unchanged: inspect still says {:?} v{}",
+        info.rec_id, info.version
+    );
+
+    let any = persist::load_any(&path)?;
+    assert!(any.type_name().ends_with("Portfolio"));
+    assert_eq!(any.version(), 2);
+    println!(
+        "load_any chose {} v{}, the newest of the chain",
+        any.type_name(),
+        any.version()
+    );
+    let any = any
+        .downcast::<Portfolio>()
+        .map_err(|other| format!("load_any loaded a {}", other.type_name()))?;
+    assert_eq!(any, expected);
+    Ok(())
+}
+
+fn a_type_with_a_custom_id_is_loaded_by_another_type(dir: &Path) -> Result<(), Box<dyn Error>> {
+    let old_program = dir.join("old-program");
+    std::fs::create_dir_all(&old_program)?;
+
+    step("a renamed type loads the files of its old id, through an alias");
+    let old = Strategy {
+        lookback: 20,
+        threshold: 1.5,
+    };
+    let path = old.save_to(&old_program)?;
+    println!("an old program wrote {}", path.display());
+    let expected = StrategyParams {
+        lookback: 20,
+        threshold: 1.5,
+    };
+    let loaded = StrategyParams::load_from(&old_program)?;
+    assert_eq!(loaded, expected);
+    println!(
+        "StrategyParams::load_from({}) found it under the alias {:?} (its own REC_ID is {:?})",
+        old_program.display(),
+        Strategy::REC_ID,
+        StrategyParams::REC_ID
+    );
+    let any = persist::load_any(&path)?;
+    println!("load_any chose {}", any.type_name());
+    let any = any
+        .downcast::<StrategyParams>()
+        .map_err(|other| format!("load_any loaded a {}", other.type_name()))?;
+    assert_eq!(any, expected);
+
+    step("a RecInfo sends the files of a custom id to another type");
+    let legacy = LegacyConfig {
+        endpoint: "https://quotes.example".into(),
+        retries: 3,
+    };
+    let path = legacy.save_to(&old_program)?;
+    println!("another program wrote {}", path.display());
+    let expected = Config {
+        endpoint: "https://quotes.example".into(),
+        retries: 3,
+    };
+    assert_eq!(persist::load::<Config>(&path)?, expected);
+    assert_eq!(Config::load_from(&old_program)?, expected);
+    println!(
+        "persist::load::<Config> and Config::load_from({}) read it as Config",
+        old_program.display()
+    );
+    let any = persist::load_any(&path)?;
+    assert_eq!(any.rec_id(), Config::REC_ID);
+    println!(
+        "load_any chose {} (REC_ID {:?}) for the file of {:?}",
+        any.type_name(),
+        any.rec_id(),
+        LegacyConfig::REC_ID
+    );
+    let any = any
+        .downcast::<Config>()
+        .map_err(|other| format!("load_any loaded a {}", other.type_name()))?;
+    assert_eq!(any, expected);
+    Ok(())
+}
+
+fn the_registry_is_clean() -> Result<(), Box<dyn Error>> {
+    step("the registry has one type for every file");
+    persist::registry::check()?;
+    println!(
+        "persist::registry::check: no conflicts among {} record types and {} RecInfo entries",
+        persist::registry::types().len(),
+        persist::registry::rec_infos().len()
+    );
+    Ok(())
+}
+
 fn main() -> Result<(), Box<dyn Error>> {
     let dir = tempfile::tempdir()?;
     println!("working in {}", dir.path().display());
@@ -188,6 +407,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     a_type_saves_itself_under_its_own_name(dir.path())?;
     inspect_without_the_type(dir.path())?;
     wrong_type_is_refused(dir.path())?;
+    an_older_version_loads_into_todays_type(dir.path())?;
+    a_type_with_a_custom_id_is_loaded_by_another_type(dir.path())?;
+    the_registry_is_clean()?;
     println!("\nall recipes passed");
     Ok(())
 }
