@@ -39,7 +39,10 @@ pub fn derive_pickleable(node: &DeriveInput) -> TokenStream {
     match parse_and_check_record(node) {
         Ok((input, record)) => {
             let plan = RecordPlan::new(&input, &record);
-            let schema = impl_schema(&input, Some(&plan));
+            let schema = match record.manual_schema {
+                Some(_) => None,
+                None => Some(impl_schema(&input, Some(&plan))),
+            };
             let pickleable = impl_pickleable(node, &plan.rec_id, plan.version, plan.from);
             let link_checks = link_checks(&input, &plan);
             let registration = registration(&input);
@@ -47,11 +50,28 @@ pub fn derive_pickleable(node: &DeriveInput) -> TokenStream {
         }
         Err(error) => {
             let errors = error.to_compile_error();
-            let schema = schema_stub(node);
+            let schema = if node.attrs.iter().any(is_manual_schema) {
+                None
+            } else {
+                Some(schema_stub(node))
+            };
             let pickleable = impl_pickleable(node, "", 1, None);
             quote!(#errors #schema #pickleable)
         }
     }
+}
+
+/// Whether `attr` is a `#[pickle(..)]` that says `manual_schema` (looked for without
+/// a full parse, to decide whether the stubs emitted beside errors include `Schema`).
+fn is_manual_schema(attr: &syn::Attribute) -> bool {
+    let mut found = false;
+    if attr.path().is_ident("pickle") {
+        let _ = attr.parse_nested_meta(|meta| {
+            found |= meta.path.is_ident("manual_schema");
+            crate::attr::skip_value(&meta)
+        });
+    }
+    found
 }
 
 /// What a checked record's impls are made of.

@@ -89,7 +89,7 @@ pub fn derive_schema(input: TokenStream) -> TokenStream {
 
 /// Derives `persist::Pickleable` and `persist::Schema`: a record type, saved under
 /// its own REC_ID and VERSION, which its description carries (so do not derive
-/// `Schema` as well).
+/// `Schema` as well; a hand-written `Schema` impl needs `#[pickle(manual_schema)]`).
 ///
 /// ```ignore
 /// use persist::Pickleable;
@@ -128,6 +128,12 @@ pub fn derive_schema(input: TokenStream) -> TokenStream {
 /// - `#[pickle(aliases = ["OldId", ..])]`: other REC_IDs whose files the type reads
 ///   (the ids it was saved under before a rename); each must be a usable file name,
 ///   given once, and not the type's own REC_ID.
+///
+/// - `#[pickle(manual_schema)]`: the type implements `Schema` by hand (its
+///   `Serialize` is hand-written, say), so the derive writes no `Schema` impl. That
+///   impl must mark its definition with `RecordId::new(Self::REC_ID, Self::VERSION)`
+///   (`persist::registry::check()` verifies it), and `from`/`aliases` are refused:
+///   they belong in its `Schema::lineage`.
 ///
 /// A record without generic parameters is also entered in the registry that
 /// `persist::load_any` chooses from; a generic one is entered by naming an

@@ -26,6 +26,9 @@ pub struct Record {
     pub from: Option<(Span, Type)>,
     /// `#[pickle(aliases = [..])]`: where the key was written, and the ids.
     pub aliases: Option<(Span, Vec<LitStr>)>,
+    /// `#[pickle(manual_schema)]`: where it was written. The type has its own
+    /// `Schema` impl, so the derive writes none.
+    pub manual_schema: Option<Span>,
 }
 
 impl Record {
@@ -112,12 +115,22 @@ impl Record {
                     self.aliases = Some((span, aliases));
                 }
             }
+            "manual_schema" => {
+                if meta.input.peek(Token![=]) || meta.input.peek(syn::token::Paren) {
+                    return Err(meta.error("`manual_schema` takes no value"));
+                }
+                if self.manual_schema.is_some() {
+                    duplicate(cx, "manual_schema");
+                } else {
+                    self.manual_schema = Some(span);
+                }
+            }
             _ => {
                 cx.error(
                     span,
                     format!(
-                        "unknown key `{}` in `#[pickle(..)]`: the keys are `version`, `from` \
-                         and `aliases`, as in `#[pickle(version = 2)]`",
+                        "unknown key `{}` in `#[pickle(..)]`: the keys are `version`, `from`, \
+                         `aliases` and `manual_schema`, as in `#[pickle(version = 2)]`",
                         quote::ToTokens::to_token_stream(&meta.path)
                             .to_string()
                             .replace(' ', "")
@@ -249,6 +262,7 @@ mod tests {
             "#[pickle()] struct S<T>(T, u8);",
             "#[pickle(version = 2, from = Old, aliases = [\"Older\", \"Oldest\"])] struct S;",
             "#[pickle(aliases = [])] struct S;",
+            "#[pickle(manual_schema, version = 3)] struct S;",
         ] {
             assert_eq!(errors(src), Vec::<String>::new(), "{src}");
         }
@@ -303,6 +317,18 @@ mod tests {
             (
                 "#[rec_id = \"Mine\"] #[pickle(aliases = [\"Mine\"])] struct S;",
                 &["the type's own rec_id"],
+            ),
+            (
+                "#[pickle(manual_schema = true)] struct S;",
+                &["takes no value"],
+            ),
+            (
+                "#[pickle(manual_schema, manual_schema)] struct S;",
+                &["given twice"],
+            ),
+            (
+                "#[pickle(manual_schema, version = 2, from = Old, aliases = [\"A\"])] struct S;",
+                &["in your own `Schema` impl", "in your own `Schema` impl"],
             ),
             (
                 "#[pickle(aliases = [A])] struct S;",

@@ -256,6 +256,24 @@ pub fn check_record(cx: &mut Ctxt, input: &Input, record: &Record) {
     if let Some((_, aliases)) = &record.aliases {
         check_aliases(cx, input, record, aliases);
     }
+    if record.manual_schema.is_some() {
+        // The chain and the aliases live in `Schema::lineage`, which the user's
+        // impl writes: here they would be silently ignored.
+        for (key, span) in [
+            ("from", record.from.as_ref().map(|(span, _)| *span)),
+            ("aliases", record.aliases.as_ref().map(|(span, _)| *span)),
+        ] {
+            if let Some(span) = span {
+                cx.error(
+                    span,
+                    format!(
+                        "with `manual_schema`, `{key}` goes in your own `Schema` impl: return \
+                         it from `Schema::lineage` (see `persist::migrate::link`)"
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// Each alias must be a usable REC_ID, given once, and not the type's own.
