@@ -1,7 +1,7 @@
 //! The registry behind `persist::load_any`: how it chooses a type, how it reports
 //! the cases it cannot settle, and how a RecInfo settles them.
 
-use persist::registry::{self, Conflict, RecInfo};
+use persist::registry::{self, Problem, RecInfo};
 use persist::{Error, Pickleable};
 use serde::{Deserialize, Serialize};
 
@@ -58,16 +58,16 @@ fn an_ambiguous_rec_id_is_reported_until_a_rec_info_settles_it() {
     assert_eq!((b.bid, b.ask), (99.5, 100.0));
 
     // load_any and check() name both types.
-    let conflicts = registry::check().unwrap_err();
+    let problems = registry::check().unwrap_err();
     assert_eq!(
-        conflicts.0,
-        vec![Conflict {
+        problems.0,
+        vec![Problem::Ambiguous {
             rec_id: "Quote".into(),
             version: 1,
             types: vec!["registry::desk_a::Quote", "registry::desk_b::Quote"],
         }]
     );
-    assert!(conflicts.to_string().contains("RecInfo"), "{conflicts}");
+    assert!(problems.to_string().contains("RecInfo"), "{problems}");
     let err = persist::load_any(&path).unwrap_err();
     let Error::AmbiguousType { types, .. } = &err else {
         panic!("expected AmbiguousType, got {err:?}");

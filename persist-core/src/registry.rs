@@ -16,7 +16,8 @@
 //! of the RecInfo entries for the REC_ID. A RecInfo target wins; otherwise the
 //! candidates must be versions of one type (one REC_ID), and the newest wins, so a file
 //! written by `PortfolioV1` loads as today's `Portfolio`. Anything else is ambiguous,
-//! and [`check`] finds every such case up front.
+//! and [`check`] finds every such case up front (and any type whose `Schema` does
+//! not carry the identity its `Pickleable` impl declares).
 //!
 //! Typed loads (`persist::load::<T>`) never consult the table to choose a type: they
 //! only ask it whether a RecInfo sends the file's REC_ID to `T`'s.
@@ -29,6 +30,7 @@ use std::sync::{PoisonError, RwLock};
 use crate::error::Error;
 use crate::migrate::{self, Stored};
 use crate::record::Pickleable;
+use crate::schema::{Description, RecordId};
 
 /// A record type, as the registry knows it: its identity, what it reads, and how to
 /// load it behind `dyn Any`.
@@ -63,6 +65,7 @@ pub struct TypeEntry {
     aliases: fn() -> &'static [&'static str],
     reads: fn(u32) -> bool,
     load: fn(&Stored<'_>) -> Result<Box<dyn Any>, Error>,
+    describe: fn() -> Description,
 }
 
 impl TypeEntry {
@@ -78,6 +81,7 @@ impl TypeEntry {
             aliases: aliases_of::<T>,
             reads: migrate::reads::<T>,
             load: load_boxed::<T>,
+            describe: Description::of::<T>,
         }
     }
 
@@ -353,81 +357,126 @@ fn names(entries: &[&TypeEntry]) -> Vec<&'static str> {
     names
 }
 
-/// A file identity that several types could load, found by [`check`].
+/// A problem [`check`] found in the registry.
 ///
 /// ```
-/// use persist_core::registry::Conflict;
-/// let c = Conflict { rec_id: "Portfolio".into(), version: 1, types: vec!["a::Portfolio", "b::Portfolio"] };
-/// assert_eq!(c.to_string(), "files of `Portfolio` v1 could load as a::Portfolio or b::Portfolio");
+/// use persist_core::registry::Problem;
+/// let p = Problem::Ambiguous { rec_id: "Portfolio".into(), version: 1, types: vec!["a::Portfolio", "b::Portfolio"] };
+/// assert_eq!(p.to_string(), "files of `Portfolio` v1 could load as a::Portfolio or b::Portfolio");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Conflict {
-    /// The REC_ID of the files.
-    pub rec_id: String,
-    /// Their version.
-    pub version: u32,
-    /// The Rust names of the types that could load them, sorted.
-    pub types: Vec<&'static str>,
+#[non_exhaustive]
+pub enum Problem {
+    /// Several types could load the files of this REC_ID and version, and no
+    /// RecInfo says which one wins.
+    Ambiguous {
+        /// The REC_ID of the files.
+        rec_id: String,
+        /// Their version.
+        version: u32,
+        /// The Rust names of the types that could load them, sorted.
+        types: Vec<&'static str>,
+    },
+    /// A type's `Schema` impl does not mark its description with the REC_ID and
+    /// VERSION its `Pickleable` impl declares (a hand-written impl that forgot, or
+    /// disagrees), so its files would be saved under another identity.
+    Unmarked {
+        /// The Rust name of the type.
+        type_name: &'static str,
+        /// What `Pickleable` declares.
+        declared: RecordId,
+        /// What the description carries at its root.
+        described: Option<RecordId>,
+    },
 }
 
-impl Display for Conflict {
+impl Display for Problem {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "files of `{}` v{} could load as {}",
-            self.rec_id,
-            self.version,
-            self.types.join(" or ")
-        )
+        match self {
+            Problem::Ambiguous {
+                rec_id,
+                version,
+                types,
+            } => write!(
+                f,
+                "files of `{rec_id}` v{version} could load as {}",
+                types.join(" or ")
+            ),
+            Problem::Unmarked {
+                type_name,
+                declared,
+                described,
+            } => {
+                write!(
+                    f,
+                    "{type_name} is Pickleable as {declared}, but its Schema "
+                )?;
+                match described {
+                    Some(found) => write!(f, "marks it as {found}"),
+                    None => f.write_str("does not mark its definition as a record"),
+                }
+            }
+        }
     }
 }
 
-/// Every conflict [`check`] found.
+/// Every problem [`check`] found.
 ///
 /// ```
-/// use persist_core::registry::{Conflict, Conflicts};
-/// let c = Conflicts(vec![Conflict { rec_id: "A".into(), version: 1, types: vec!["x::A", "y::A"] }]);
-/// assert!(c.to_string().starts_with("the registry has 1 conflict:"));
+/// use persist_core::registry::{Problem, Problems};
+/// let p = Problems(vec![Problem::Ambiguous { rec_id: "A".into(), version: 1, types: vec!["x::A", "y::A"] }]);
+/// assert!(p.to_string().starts_with("the registry has 1 problem:"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Conflicts(pub Vec<Conflict>);
+pub struct Problems(pub Vec<Problem>);
 
-impl Display for Conflicts {
+impl Display for Problems {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         let plural = if self.0.len() == 1 { "" } else { "s" };
-        write!(f, "the registry has {} conflict{plural}:", self.0.len())?;
-        for conflict in &self.0 {
-            write!(f, "\n  - {conflict}")?;
+        write!(f, "the registry has {} problem{plural}:", self.0.len())?;
+        for problem in &self.0 {
+            write!(f, "\n  - {problem}")?;
         }
-        write!(
-            f,
-            "\nsettle each with a RecInfo naming the type that wins, e.g. \
-             `persist::submit! {{ RecInfo::new(\"Id\").target::<Type>() }}`"
-        )
+        if self
+            .0
+            .iter()
+            .any(|problem| matches!(problem, Problem::Ambiguous { .. }))
+        {
+            write!(
+                f,
+                "\nsettle each ambiguity with a RecInfo naming the type that wins, e.g. \
+                 `persist::submit! {{ RecInfo::new(\"Id\").target::<Type>() }}`"
+            )?;
+        }
+        Ok(())
     }
 }
 
-impl std::error::Error for Conflicts {}
+impl std::error::Error for Problems {}
 
-/// Checks that `load_any` can choose a type for every file the registered types
-/// read: for each REC_ID (own, alias or RecInfo) and each version up to the newest,
-/// at most one type wins. Call it from a test to keep the table clean.
+/// Checks the registry, as a test of a program should:
+///
+/// - `load_any` can choose a type for every file the registered types read: for each
+///   REC_ID (own, alias or RecInfo) and each version, at most one type wins;
+/// - each type's `Schema` marks its description with the REC_ID and VERSION its
+///   `Pickleable` impl declares (the derive always does; a hand-written impl may not).
 ///
 /// # Errors
 ///
-/// [`Conflicts`], listing each ambiguous (REC_ID, VERSION) with the types involved.
+/// [`Problems`], listing each problem with the types involved.
 ///
 /// # Example
 ///
 /// ```
 /// persist_core::registry::check()?;
-/// # Ok::<(), persist_core::registry::Conflicts>(())
+/// # Ok::<(), persist_core::registry::Problems>(())
 /// ```
-pub fn check() -> Result<(), Conflicts> {
+pub fn check() -> Result<(), Problems> {
     check_in(&types(), &rec_infos())
 }
 
-fn check_in(types: &[TypeEntry], infos: &[RecInfo]) -> Result<(), Conflicts> {
+fn check_in(types: &[TypeEntry], infos: &[RecInfo]) -> Result<(), Problems> {
+    let mut problems: Vec<Problem> = types.iter().filter_map(unmarked).collect();
     let rec_ids: BTreeSet<&str> = types
         .iter()
         .flat_map(|entry| std::iter::once(entry.rec_id).chain(entry.aliases().iter().copied()))
@@ -435,11 +484,10 @@ fn check_in(types: &[TypeEntry], infos: &[RecInfo]) -> Result<(), Conflicts> {
         .collect();
     // A chain reads only versions its links have, and every link is a type.
     let versions: BTreeSet<u32> = types.iter().map(|entry| entry.version).collect();
-    let mut conflicts = Vec::new();
     for rec_id in rec_ids {
         for &version in &versions {
             if let Err(Unresolved::Ambiguous(types)) = resolve_in(types, infos, rec_id, version) {
-                conflicts.push(Conflict {
+                problems.push(Problem::Ambiguous {
                     rec_id: rec_id.to_string(),
                     version,
                     types,
@@ -447,17 +495,32 @@ fn check_in(types: &[TypeEntry], infos: &[RecInfo]) -> Result<(), Conflicts> {
             }
         }
     }
-    if conflicts.is_empty() {
+    if problems.is_empty() {
         Ok(())
     } else {
-        Err(Conflicts(conflicts))
+        Err(Problems(problems))
     }
+}
+
+/// The problem with `entry`'s description, if it does not carry its identity.
+fn unmarked(entry: &TypeEntry) -> Option<Problem> {
+    let declared = RecordId::new(entry.rec_id, entry.version);
+    let description = (entry.describe)();
+    let described = description.root_record();
+    if described == Some(&declared) {
+        return None;
+    }
+    Some(Problem::Unmarked {
+        type_name: entry.type_name(),
+        declared,
+        described: described.cloned(),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{Body, Builder, Definition, Fields, Node, RecordId};
+    use crate::schema::{Body, Builder, Definition, Fields, Node};
 
     /// A unit record type `$ty` with REC_ID `$id`, VERSION `$version` and aliases.
     macro_rules! record {
@@ -514,9 +577,11 @@ mod tests {
         let types = [TypeEntry::of::<TradeV1>(), TypeEntry::of::<Execution>()];
         assert_eq!(chosen(&types, &[], "Trade", 1), "ambiguous 2");
         assert_eq!(chosen(&types, &[], "Execution", 1), "Execution");
-        let conflicts = check_in(&types, &[]).unwrap_err();
-        assert_eq!(conflicts.0.len(), 1);
-        assert_eq!(conflicts.0[0].rec_id, "Trade");
+        let problems = check_in(&types, &[]).unwrap_err();
+        assert!(
+            matches!(&problems.0[..], [Problem::Ambiguous { rec_id, version: 1, .. }] if rec_id == "Trade"),
+            "{problems}"
+        );
 
         let settle = [RecInfo::new("Trade").target::<Execution>()];
         assert_eq!(chosen(&types, &settle, "Trade", 1), "Execution");
@@ -529,6 +594,36 @@ mod tests {
         let prefer_v1 = [RecInfo::new("Trade").target::<TradeV1>()];
         assert_eq!(chosen(&types, &prefer_v1, "Trade", 1), "TradeV1");
         assert_eq!(chosen(&types, &prefer_v1, "Trade", 2), "TradeV2");
+    }
+
+    /// Declares REC_ID "Forgot" v1, but its description carries no record marker.
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Forgot;
+    impl Pickleable for Forgot {
+        const REC_ID: &'static str = "Forgot";
+        const VERSION: u32 = 1;
+    }
+    impl crate::Schema for Forgot {
+        fn describe(b: &mut Builder) -> Node {
+            b.define::<Self>("Forgot".into(), |_| {
+                Definition::new("", Body::Struct(Fields::Unit))
+            })
+        }
+    }
+
+    #[test]
+    fn a_schema_without_the_declared_identity_is_a_problem() {
+        let problems = check_in(
+            &[TypeEntry::of::<Forgot>(), TypeEntry::of::<TradeV1>()],
+            &[],
+        )
+        .unwrap_err();
+        assert_eq!(problems.0.len(), 1, "{problems}");
+        assert!(
+            matches!(&problems.0[0], Problem::Unmarked { described: None, declared, .. } if declared.rec_id == "Forgot"),
+            "{problems}"
+        );
+        assert!(problems.to_string().contains("does not mark"), "{problems}");
     }
 
     #[test]
