@@ -345,13 +345,16 @@ struct SeriesV1<T> {
 #[pickle(version = 2, from = SeriesV1<T>)]
 struct Series<T> {
     label: String,
+    first: Option<T>,
     values: Vec<T>,
 }
 
-impl<T> From<SeriesV1<T>> for Series<T> {
+// A conversion with bounds of its own (`T: Clone`), which the derive's impls take on.
+impl<T: Clone> From<SeriesV1<T>> for Series<T> {
     fn from(old: SeriesV1<T>) -> Self {
         Series {
             label: String::new(),
+            first: old.values.first().cloned(),
             values: old.values,
         }
     }
@@ -366,6 +369,7 @@ fn generic_records_round_trip_and_upgrade() {
     let dir = tempfile::tempdir().unwrap();
     let today = Series {
         label: "px".to_string(),
+        first: Some(1u32),
         values: vec![1u32, 2],
     };
     let now = dir.path().join("now.pickle");
@@ -387,6 +391,7 @@ fn generic_records_round_trip_and_upgrade() {
     .unwrap();
     let expected = Series {
         label: String::new(),
+        first: Some(0.5f64),
         values: vec![0.5f64],
     };
     assert_eq!(persist::load::<Series<f64>>(&old).unwrap(), expected);

@@ -139,8 +139,14 @@ impl<T> Lineage<T> {
 ///
 /// See [`link`].
 pub struct Link<T> {
+    /// The VERSION of the older type. Every walk down a chain checks that it is below
+    /// the version it comes from, so that hand-written links that loop cannot recurse
+    /// forever.
+    pub(crate) version: u32,
     /// Whether a file of this version can be read by walking down from this link.
     pub(crate) reads: fn(u32) -> bool,
+    /// The versions of the older type and of its own chain, newest first.
+    pub(crate) versions: fn() -> Vec<u32>,
     /// Decodes the file as the link with its version and converts it up to `T`.
     pub(crate) upgrade: fn(&Stored<'_>) -> Result<T, Error>,
 }
@@ -151,6 +157,19 @@ impl<T> Link<T> {
     /// See [`link`] for an example.
     pub fn reads(&self, version: u32) -> bool {
         (self.reads)(version)
+    }
+
+    /// The VERSION of the older type this link decodes.
+    ///
+    /// See [`link`] for an example.
+    pub fn version(&self) -> u32 {
+        self.version
+    }
+
+    /// Whether this link is older than `version`, the VERSION of the type it leads
+    /// to: the condition for walking down it.
+    fn is_below(&self, version: u32) -> bool {
+        self.version < version
     }
 }
 
@@ -230,15 +249,32 @@ where
     <Newer as TryFrom<Older>>::Error: Into<Box<dyn StdError + Send + Sync>>,
 {
     Link {
+        version: Older::VERSION,
         reads: reads::<Older>,
+        versions: versions::<Older>,
         upgrade: upgrade::<Older, Newer>,
     }
+}
+
+/// The previous link of `T`'s chain, if it is older than `T` (a link that is not is
+/// never walked, so a loop of hand-written links ends).
+fn older_link<T: Pickleable>() -> Option<Link<T>> {
+    T::lineage().older.filter(|link| link.is_below(T::VERSION))
 }
 
 /// Whether `T` or its chain reads files of `version`.
 pub(crate) fn reads<T: Pickleable>(version: u32) -> bool {
     version == T::VERSION
-        || (version < T::VERSION && T::lineage().older.is_some_and(|link| link.reads(version)))
+        || (version < T::VERSION && older_link::<T>().is_some_and(|link| link.reads(version)))
+}
+
+/// The versions `T` and its chain read, newest first.
+pub(crate) fn versions<T: Pickleable>() -> Vec<u32> {
+    let mut versions = vec![T::VERSION];
+    if let Some(link) = older_link::<T>() {
+        versions.extend((link.versions)());
+    }
+    versions
 }
 
 /// Decodes the file as `Older` (through `Older`'s own chain if the file is older
@@ -253,9 +289,9 @@ where
     let older = if version == Older::VERSION {
         stored.decode_exact::<Older>()?
     } else {
-        match Older::lineage().older {
+        match older_link::<Older>() {
             Some(link) if link.reads(version) => (link.upgrade)(stored)?,
-            _ => return Err(no_path(stored, Older::REC_ID, Older::VERSION)),
+            _ => return Err(no_path(stored, Older::VERSION)),
         }
     };
     Newer::try_from(older).map_err(|source| Error::Upgrade {
@@ -304,21 +340,31 @@ pub(crate) fn route<T: Schema + DeserializeOwned>(
     if !accepted {
         return Err(wrong_type(identity));
     }
+    if identity.version == 0 || info.version == 0 {
+        // A type that is not a record, or a file of one: no versions to walk.
+        return if info.version == identity.version && schema_matches(&wanted, info) {
+            Ok(Route::Exact)
+        } else {
+            Err(wrong_type(identity))
+        };
+    }
     match info.version.cmp(&identity.version) {
         std::cmp::Ordering::Equal if schema_matches(&wanted, info) => Ok(Route::Exact),
         std::cmp::Ordering::Equal => Err(wrong_type(identity)),
         std::cmp::Ordering::Less => match lineage.older {
-            Some(link) if link.reads(info.version) => Ok(Route::Upgrade(link.upgrade)),
+            Some(link) if link.is_below(identity.version) && link.reads(info.version) => {
+                Ok(Route::Upgrade(link.upgrade))
+            }
             _ => Err(Error::NoUpgradePath {
                 origin: origin.clone(),
-                rec_id: identity.rec_id,
+                rec_id: info.rec_id.clone(),
                 found: info.version,
                 wanted: identity.version,
             }),
         },
         std::cmp::Ordering::Greater => Err(Error::NewerVersion {
             origin: origin.clone(),
-            rec_id: identity.rec_id,
+            rec_id: info.rec_id.clone(),
             found: info.version,
             newest: identity.version,
         }),
@@ -351,10 +397,10 @@ fn identity(description: &Description) -> TypeIdentity {
 }
 
 /// The error for a file whose version no link of the chain has.
-fn no_path(stored: &Stored<'_>, rec_id: &str, lowest_link: u32) -> Error {
+fn no_path(stored: &Stored<'_>, lowest_link: u32) -> Error {
     Error::NoUpgradePath {
         origin: stored.origin.clone(),
-        rec_id: rec_id.to_string(),
+        rec_id: stored.info.rec_id.clone(),
         found: stored.info.version,
         wanted: lowest_link,
     }
@@ -380,4 +426,72 @@ pub const fn str_eq(a: &str, b: &str) -> bool {
         i += 1;
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Body, Builder, Definition, Fields, Node, RecordId};
+
+    /// A unit record `$ty` ("X", `$version`) whose chain links to `$older`.
+    macro_rules! record {
+        ($ty:ident, $version:literal $(, from = $older:ident)?) => {
+            #[derive(serde::Serialize, serde::Deserialize, Debug)]
+            struct $ty;
+            impl Pickleable for $ty {
+                const REC_ID: &'static str = "X";
+                const VERSION: u32 = $version;
+            }
+            impl Schema for $ty {
+                fn describe(b: &mut Builder) -> Node {
+                    b.define::<Self>(stringify!($ty).into(), |_| {
+                        Definition::new("", Body::Struct(Fields::Unit))
+                            .with_record(RecordId::new("X", $version))
+                    })
+                }
+                $(fn lineage() -> Lineage<Self> {
+                    Lineage { aliases: &[], older: Some(link::<$older, Self>()) }
+                })?
+            }
+        };
+    }
+
+    // A hand-written loop: A (v2) says it comes from B (v5), which comes from A.
+    record!(LoopA, 2, from = LoopB);
+    record!(LoopB, 5, from = LoopA);
+    record!(Old, 1);
+    impl From<LoopB> for LoopA {
+        fn from(_: LoopB) -> Self {
+            LoopA
+        }
+    }
+    impl From<LoopA> for LoopB {
+        fn from(_: LoopA) -> Self {
+            LoopB
+        }
+    }
+
+    #[test]
+    fn a_loop_of_links_is_never_walked_upward() {
+        // B's link to A is older, and walked; A's link to B is not.
+        assert_eq!(versions::<LoopA>(), [2]);
+        assert_eq!(versions::<LoopB>(), [5, 2]);
+        assert!(reads::<LoopB>(2) && !reads::<LoopB>(1) && !reads::<LoopA>(1));
+
+        let old_file = crate::to_bytes(&Old).unwrap();
+        let err = crate::from_bytes::<LoopA>(&old_file).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::NoUpgradePath {
+                    found: 1,
+                    wanted: 2,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let a_file = crate::to_bytes(&LoopA).unwrap();
+        crate::from_bytes::<LoopB>(&a_file).unwrap();
+    }
 }

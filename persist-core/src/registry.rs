@@ -55,6 +55,7 @@ use crate::schema::{Description, RecordId};
 /// assert_eq!((entry.rec_id(), entry.version()), ("Portfolio", 3));
 /// assert!(entry.type_name().ends_with("Portfolio"));
 /// assert!(entry.reads(3) && !entry.reads(2));
+/// assert_eq!(entry.versions(), [3]);
 /// ```
 #[derive(Clone, Copy)]
 pub struct TypeEntry {
@@ -64,6 +65,7 @@ pub struct TypeEntry {
     type_id: fn() -> TypeId,
     aliases: fn() -> &'static [&'static str],
     reads: fn(u32) -> bool,
+    versions: fn() -> Vec<u32>,
     load: fn(&Stored<'_>) -> Result<Box<dyn Any>, Error>,
     describe: fn() -> Description,
 }
@@ -80,6 +82,7 @@ impl TypeEntry {
             type_id: TypeId::of::<T>,
             aliases: aliases_of::<T>,
             reads: migrate::reads::<T>,
+            versions: migrate::versions::<T>,
             load: load_boxed::<T>,
             describe: Description::of::<T>,
         }
@@ -118,6 +121,13 @@ impl TypeEntry {
     /// See [`TypeEntry`] for an example.
     pub fn reads(&self, version: u32) -> bool {
         (self.reads)(version)
+    }
+
+    /// The versions the type reads (its own, then its chain's), newest first.
+    ///
+    /// See [`TypeEntry`] for an example.
+    pub fn versions(&self) -> Vec<u32> {
+        (self.versions)()
     }
 
     fn type_key(&self) -> TypeId {
@@ -482,8 +492,9 @@ fn check_in(types: &[TypeEntry], infos: &[RecInfo]) -> Result<(), Problems> {
         .flat_map(|entry| std::iter::once(entry.rec_id).chain(entry.aliases().iter().copied()))
         .chain(infos.iter().map(|info| info.rec_id))
         .collect();
-    // A chain reads only versions its links have, and every link is a type.
-    let versions: BTreeSet<u32> = types.iter().map(|entry| entry.version).collect();
+    // Every version some type reads, through its chain too (whose links may not be
+    // registered themselves: generic or hand-written ones).
+    let versions: BTreeSet<u32> = types.iter().flat_map(TypeEntry::versions).collect();
     for rec_id in rec_ids {
         for &version in &versions {
             if let Err(Unresolved::Ambiguous(types)) = resolve_in(types, infos, rec_id, version) {
@@ -522,8 +533,33 @@ mod tests {
     use super::*;
     use crate::schema::{Body, Builder, Definition, Fields, Node};
 
-    /// A unit record type `$ty` with REC_ID `$id`, VERSION `$version` and aliases.
+    /// A unit record type `$ty` with REC_ID `$id`, VERSION `$version`, aliases and
+    /// the previous link of its chain.
     macro_rules! record {
+        ($ty:ident, $id:literal, $version:literal, aliases = $aliases:expr, from = $older:ident) => {
+            #[derive(serde::Serialize, serde::Deserialize)]
+            struct $ty;
+            impl Pickleable for $ty {
+                const REC_ID: &'static str = $id;
+                const VERSION: u32 = $version;
+            }
+            impl crate::Schema for $ty {
+                fn describe(b: &mut Builder) -> Node {
+                    b.define::<Self>(stringify!($ty).into(), |_| {
+                        Definition::new("", Body::Struct(Fields::Unit))
+                            .with_record(RecordId::new($id, $version))
+                    })
+                }
+                fn lineage() -> migrate::Lineage<Self> {
+                    migrate::Lineage { aliases: $aliases, older: Some(migrate::link::<$older, Self>()) }
+                }
+            }
+            impl From<$older> for $ty {
+                fn from(_: $older) -> Self {
+                    $ty
+                }
+            }
+        };
         ($ty:ident, $id:literal, $version:literal $(, aliases = $aliases:expr)?) => {
             #[derive(serde::Serialize, serde::Deserialize)]
             struct $ty;
@@ -548,6 +584,25 @@ mod tests {
     record!(TradeV1, "Trade", 1);
     record!(TradeV2, "Trade", 2);
     record!(Execution, "Execution", 1, aliases = &["Trade"]);
+
+    record!(QuoteV1, "Quote", 1);
+    record!(Quote, "Quote", 2, aliases = &[], from = QuoteV1);
+    record!(BidV1, "Bid", 1);
+    record!(Bid, "Bid", 3, aliases = &["Quote"], from = BidV1);
+
+    #[test]
+    fn versions_read_only_through_unregistered_links_are_checked() {
+        // Neither v1 type is registered (say they are generic instantiations), yet
+        // both chains read ("Quote", 1): `Quote` by its REC_ID, `Bid` by its alias.
+        let types = [TypeEntry::of::<Quote>(), TypeEntry::of::<Bid>()];
+        assert_eq!(types[1].versions(), [3, 1]);
+        assert_eq!(chosen(&types, &[], "Quote", 1), "ambiguous 2");
+        let problems = check_in(&types, &[]).unwrap_err();
+        assert!(
+            matches!(&problems.0[..], [Problem::Ambiguous { rec_id, version: 1, .. }] if rec_id == "Quote"),
+            "{problems}"
+        );
+    }
 
     fn chosen(types: &[TypeEntry], infos: &[RecInfo], rec_id: &str, version: u32) -> String {
         match resolve_in(types, infos, rec_id, version) {

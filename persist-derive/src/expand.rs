@@ -237,8 +237,8 @@ fn impl_pickleable(
     }
 }
 
-/// `generics` plus `Older: Pickleable` for the chain link `from` of a generic record,
-/// which both impls need (the `Schema` impl's `lineage` uses it, and `Pickleable`
+/// `generics` plus the bounds of the chain link `from` of a generic record (`Older:
+/// Pickleable`, `Self: TryFrom<Older>` with a boxable error), which both impls need (the `Schema` impl's `lineage` uses it, and `Pickleable`
 /// has `Schema` as a supertrait). A non-generic record needs no bound: the call to
 /// `link` checks it, and reports it once.
 fn with_link_bound(mut generics: Generics, from: Option<&Type>) -> Generics {
@@ -246,10 +246,18 @@ fn with_link_bound(mut generics: Generics, from: Option<&Type>) -> Generics {
         return generics;
     }
     if let Some(older) = from {
-        generics
-            .make_where_clause()
-            .predicates
-            .push(parse_quote_spanned!(older.span()=> #older: ::persist::Pickleable));
+        // `link::<Older, Self>()` needs these; stated here, a conversion impl with
+        // bounds of its own (`impl<T: Clone> From<V1<T>> for V2<T>`) limits the
+        // impls to the instantiations it covers instead of failing to compile.
+        let predicates = &mut generics.make_where_clause().predicates;
+        predicates.push(parse_quote_spanned!(older.span()=> #older: ::persist::Pickleable));
+        predicates
+            .push(parse_quote_spanned!(older.span()=> Self: ::core::convert::TryFrom<#older>));
+        predicates.push(parse_quote_spanned!(older.span()=>
+            <Self as ::core::convert::TryFrom<#older>>::Error: ::core::convert::Into<
+                ::std::boxed::Box<dyn ::std::error::Error + ::core::marker::Send + ::core::marker::Sync>,
+            >
+        ));
     }
     generics
 }

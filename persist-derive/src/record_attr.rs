@@ -319,6 +319,14 @@ mod tests {
                 &["the type's own rec_id"],
             ),
             (
+                "#[pickle(version = 2, from = Self)] struct S;",
+                &["cannot be the older version of itself"],
+            ),
+            (
+                "#[pickle(version = 2, from = S<u8>)] struct S<T>(T);",
+                &["cannot be the older version of itself"],
+            ),
+            (
                 "#[pickle(manual_schema = true)] struct S;",
                 &["takes no value"],
             ),

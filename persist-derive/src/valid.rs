@@ -244,6 +244,15 @@ pub fn check_record(cx: &mut Ctxt, input: &Input, record: &Record) {
             "a record's version starts at 1: version 0 means \"not a record\" in saved files",
         );
     }
+    if let Some((_, older)) = &record.from {
+        if names_itself(older, input.ident) {
+            cx.push(syn::Error::new_spanned(
+                older,
+                "a type cannot be the older version of itself: `from` names the type whose \
+                 files this version upgrades, such as `PortfolioV2`",
+            ));
+        }
+    }
     if let Some((span, _)) = &record.from {
         if !matches!(record.version, Some((version, _)) if version > 1) {
             cx.error(
@@ -274,6 +283,16 @@ pub fn check_record(cx: &mut Ctxt, input: &Input, record: &Record) {
             }
         }
     }
+}
+
+/// Whether `ty` is `Self` or the type's own name (with any generic arguments).
+fn names_itself(ty: &syn::Type, ident: &syn::Ident) -> bool {
+    let syn::Type::Path(path) = ty else {
+        return false;
+    };
+    path.qself.is_none()
+        && path.path.segments.len() == 1
+        && (path.path.segments[0].ident == "Self" || path.path.segments[0].ident == *ident)
 }
 
 /// Each alias must be a usable REC_ID, given once, and not the type's own.

@@ -90,7 +90,11 @@ impl<'a> Comparison<'a> {
             return false;
         };
         let markers_match = self.root == Some((a, b)) || def_a.record == def_b.record;
-        markers_match && self.bodies_match(&def_a.body, &def_b.body)
+        // Only the base name may change: `Money<Usd>` and `Money<Eur>`, or `Fixed<2>`
+        // and `Fixed<3>`, write the same bytes with different meanings.
+        markers_match
+            && generic_arguments(a) == generic_arguments(b)
+            && self.bodies_match(&def_a.body, &def_b.body)
     }
 
     /// Whether two bodies are the same kind with the same shape inside.
@@ -168,6 +172,17 @@ impl<'a> Comparison<'a> {
             }
         }
     }
+}
+
+/// The generic arguments in a definition's name (`<u8, 4>` of `Ring<u8, 4>#2`), or
+/// `""`: the name without its base and without the `#N` that tells apart two types
+/// of the same name.
+fn generic_arguments(name: &str) -> &str {
+    let name = match name.rsplit_once('#') {
+        Some((head, counter)) if counter.bytes().all(|b| b.is_ascii_digit()) => head,
+        _ => name,
+    };
+    name.find('<').map_or("", |start| &name[start..])
 }
 
 /// Definitions by name; the first wins if a name repeats, as in
@@ -259,6 +274,45 @@ mod tests {
     #[test]
     fn a_renamed_nested_struct_has_the_same_shape() {
         assert!(same::<PortfolioOld, PortfolioNew>());
+    }
+
+    named_type!(MoneyUsd, "Money<Usd>", |_| strukt(
+        "",
+        vec![Field::new("cents", Node::I64)]
+    ));
+    named_type!(MoneyEur, "Money<Eur>", |_| strukt(
+        "",
+        vec![Field::new("cents", Node::I64)]
+    ));
+    named_type!(CashUsd, "Cash<Usd>", |_| strukt(
+        "",
+        vec![Field::new("cents", Node::I64)]
+    ));
+    named_type!(Fixed2, "Fixed<2>#2", |_| strukt(
+        "",
+        vec![Field::new("raw", Node::I64)]
+    ));
+    named_type!(Fixed3, "Fixed<3>", |_| strukt(
+        "",
+        vec![Field::new("raw", Node::I64)]
+    ));
+    named_type!(Scaled2, "Scaled<2>", |_| strukt(
+        "",
+        vec![Field::new("raw", Node::I64)]
+    ));
+
+    #[test]
+    fn other_generic_arguments_change_the_shape_even_with_the_same_bytes() {
+        // A phantom or const argument changes what the same bytes mean.
+        assert!(!same::<MoneyUsd, MoneyEur>());
+        assert!(!same::<Fixed2, Fixed3>());
+        assert!(!same::<Vec<MoneyUsd>, Vec<MoneyEur>>());
+        // The base name alone may change; a `#N` counter is not an argument.
+        assert!(same::<MoneyUsd, CashUsd>());
+        assert!(same::<Fixed2, Scaled2>());
+        assert_eq!(generic_arguments("Ring<u8, 4>#2"), "<u8, 4>");
+        assert_eq!(generic_arguments("Config#2"), "");
+        assert_eq!(generic_arguments("Plain"), "");
     }
 
     #[test]
