@@ -13,7 +13,9 @@
 //! 8. A type with a custom id is loaded by another type: a renamed type reads the files
 //!    of its old id through an alias, and a `RecInfo` sends the files of an id to
 //!    another type.
-//! 9. The registry has one type for every file: `persist::registry::check`.
+//! 9. An old object is rebuilt through a registered `modify_state`, from its saved
+//!    state, with no Rust type of its version left.
+//! 10. The registry has one type for every file: `persist::registry::check`.
 
 use std::collections::BTreeMap;
 use std::error::Error;
@@ -124,6 +126,43 @@ struct Config {
 // Files saved as "LegacyConfig" load as `Config`, by a typed load and by `load_any`
 // (where this entry also makes `Config` win over `LegacyConfig`).
 persist::submit! { RecInfo::new("LegacyConfig").target::<Config>() }
+
+/// What an old program saved as "Signal" v1. It exists here only to write such a
+/// file: today's program would no longer have it, and the `modify_state` step below
+/// needs no Rust type of v1.
+mod old_program {
+    use persist::Pickleable;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Serialize, Deserialize, Pickleable)]
+    #[rec_id = "Signal"]
+    pub struct Signal {
+        pub sym: String,
+        pub strength_pct: i64,
+    }
+}
+
+/// Today's signal, v2: `sym` was renamed, the strength became a fraction, and the
+/// source of the signal is recorded.
+#[derive(Serialize, Deserialize, Pickleable, Debug, Clone, PartialEq)]
+#[pickle(version = 2)]
+struct Signal {
+    symbol: String,
+    strength: f64,
+    source: String,
+}
+
+/// Rebuilds the state of a v1 signal as v2 wants it: the old object is
+/// reconstructed from its saved state, field by field.
+fn signal_v1_to_v2(mut state: persist::RecState) -> Result<persist::RecState, persist::Error> {
+    state.rename_field("sym", "symbol")?;
+    state.map_field("strength_pct", |pct: i64| pct as f64 / 100.0)?;
+    state.rename_field("strength_pct", "strength")?;
+    state.insert_field("source", "legacy")?;
+    Ok(state)
+}
+
+persist::submit! { RecInfo::new("Signal").from_version(1).modify_state(signal_v1_to_v2) }
 
 /// A bundle of several objects saved together: any tuple or struct of saveable parts.
 #[derive(Serialize, Deserialize, Schema, Debug, Clone, PartialEq)]
@@ -398,6 +437,36 @@ fn the_registry_is_clean() -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
+fn an_old_object_is_rebuilt_by_modify_state(dir: &Path) -> Result<(), Box<dyn Error>> {
+    step("an old object is rebuilt through a registered modify_state");
+    let old_program = dir.join("signals");
+    std::fs::create_dir_all(&old_program)?;
+    let path = old_program::Signal {
+        sym: "NVDA".into(),
+        strength_pct: 75,
+    }
+    .save_to(&old_program)?;
+    let state = persist::load_state(&path)?;
+    println!(
+        "{} holds `{}` v{}, readable without its type: sym = {:?}",
+        path.display(),
+        state.rec_id,
+        state.version,
+        state.get::<String>("sym")?
+    );
+    let signal = Signal::load_from(&old_program)?;
+    assert_eq!(
+        signal,
+        Signal {
+            symbol: "NVDA".into(),
+            strength: 0.75,
+            source: "legacy".into(),
+        }
+    );
+    println!("Signal::load_from rebuilt it as v2 through signal_v1_to_v2: {signal:?}");
+    Ok(())
+}
+
 fn main() -> Result<(), Box<dyn Error>> {
     let dir = tempfile::tempdir()?;
     println!("working in {}", dir.path().display());
@@ -409,6 +478,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     wrong_type_is_refused(dir.path())?;
     an_older_version_loads_into_todays_type(dir.path())?;
     a_type_with_a_custom_id_is_loaded_by_another_type(dir.path())?;
+    an_old_object_is_rebuilt_by_modify_state(dir.path())?;
     the_registry_is_clean()?;
     println!("\nall recipes passed");
     Ok(())

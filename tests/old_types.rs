@@ -1,6 +1,6 @@
 //! The types of an older program, kept here only to write the fixture files that
-//! `tests/renamed_types.rs` loads with today's types (which are renamed, and no
-//! longer know these). Run `PERSIST_BLESS=1 cargo test --test old_types` to rewrite
+//! `tests/renamed_types.rs` and `tests/evolution.rs` load with today's types (which
+//! are renamed or changed, and no longer know these). Run `PERSIST_BLESS=1 cargo test --test old_types` to rewrite
 //! the fixtures; without it, these tests check that each committed fixture is what
 //! its old type wrote.
 
@@ -84,6 +84,138 @@ fn customer() -> Customer {
 fn fixture<T: Pickleable>(value: &T) -> PathBuf {
     let name = format!("{}.pickle", T::REC_ID);
     common::fixture(&name, |path| persist::save(value, path))
+}
+
+// ---- for tests/evolution.rs ----
+
+/// v1 of a trade; today's v2 renamed and rescaled its fields, and this type is gone:
+/// a RecInfo `modify_state` upgrades its files.
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+struct Trade {
+    sym: String,
+    qty: i64,
+    px_cents: i64,
+}
+
+/// v1 of a book; today v2 exists as a typed link and v3 is current, v1 is gone.
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+struct Book {
+    title: String,
+    pages: u16,
+}
+
+/// v1 of a journal; today's v3 only has a step from v2, so v1 files are stuck.
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+struct Journal {
+    entries: Vec<String>,
+}
+
+/// Settings v1 as first written; today's v1 reordered, widened, dropped and added
+/// fields without bumping the version, all in safe ways.
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+struct Settings {
+    threshold: f32,
+    name: String,
+    legacy: bool,
+    level: u8,
+}
+
+/// An enum to which today's program adds a variant.
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+enum Mode {
+    Fast,
+    Slow(u32),
+}
+
+/// Today's `Limits` v1 narrowed `max` to u32 without a version bump: refused.
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+struct Limits {
+    max: u64,
+}
+
+/// Today's `Profile` v1 added a field without a default: refused.
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+struct Profile {
+    name: String,
+}
+
+/// Written by a newer program (v2) that added a field; today's program knows v1.
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+#[pickle(version = 2)]
+struct Gauge {
+    value: f64,
+    unit: String,
+}
+
+/// Written by a newer program (v2) that changed a field's type.
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+#[pickle(version = 2)]
+struct Meter {
+    value: String,
+}
+
+/// A record nested in another, at v1 when this file was saved; today it is v2
+/// while the record holding it stays v1.
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+struct Wallet {
+    cash: i64,
+}
+
+/// Also nested, at v1; today's v2 is reached by a RecInfo step.
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+struct Gem {
+    carats: u32,
+}
+
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+struct Vault {
+    owner: String,
+    wallets: Vec<Wallet>,
+    gem: Option<Gem>,
+}
+
+/// Writes (with `PERSIST_BLESS=1`) the fixture of `value`, and checks that the
+/// committed file loads back as `value`.
+fn assert_fixture<T: Pickleable + PartialEq + std::fmt::Debug>(value: T) {
+    let path = fixture(&value);
+    assert_eq!(T::load_from(&path).unwrap(), value, "{}", path.display());
+}
+
+#[test]
+fn each_evolution_fixture_is_what_its_old_type_wrote() {
+    assert_fixture(Trade {
+        sym: "AAPL".into(),
+        qty: 100,
+        px_cents: 18_925,
+    });
+    assert_fixture(Book {
+        title: "Options, Futures".into(),
+        pages: 864,
+    });
+    assert_fixture(Journal {
+        entries: vec!["bought".into()],
+    });
+    assert_fixture(Settings {
+        threshold: 0.5,
+        name: "fast".into(),
+        legacy: true,
+        level: 7,
+    });
+    assert_fixture(Mode::Slow(3));
+    assert_fixture(Limits { max: 70_000 });
+    assert_fixture(Profile { name: "ada".into() });
+    assert_fixture(Gauge {
+        value: 1.5,
+        unit: "bar".into(),
+    });
+    assert_fixture(Meter {
+        value: "high".into(),
+    });
+    assert_fixture(Vault {
+        owner: "ada".into(),
+        wallets: vec![Wallet { cash: 5 }, Wallet { cash: -2 }],
+        gem: Some(Gem { carats: 3 }),
+    });
 }
 
 #[test]

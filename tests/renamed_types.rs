@@ -166,13 +166,19 @@ struct MyClassWide<T> {
 #[test]
 fn a_renamed_type_with_another_layout_is_still_refused() {
     let path = fixture("MyClass.pickle");
+    // Same REC_ID and version, another schema: refused, naming what changed.
     let err = persist::load::<MyClassWide<i128>>(&path).unwrap_err();
-    assert!(matches!(err, Error::WrongType { .. }), "{err:?}");
+    assert!(matches!(err, Error::SchemaChanged { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains("MyClass1 became MyClassWide<i128>"),
+        "{err}"
+    );
     // Even with the same bytes: generic arguments are part of a type's identity
     // (they may be phantom, or constants), so a type that became generic is not
     // taken for a rename.
     let err = persist::load::<MyClassWide<i64>>(&path).unwrap_err();
-    assert!(matches!(err, Error::WrongType { .. }), "{err:?}");
+    assert!(matches!(err, Error::SchemaChanged { .. }), "{err:?}");
 }
 
 /// A later version of the old `Positions`, which `Holdings` (through its alias)
@@ -231,7 +237,11 @@ fn other_generic_arguments_are_not_a_rename() {
     let bytes = persist::to_bytes(&dollars).unwrap();
     // The same bytes, but dollars are not euros.
     let err = persist::from_bytes::<Money<Eur>>(&bytes).unwrap_err();
-    assert!(matches!(err, Error::WrongType { .. }), "{err:?}");
+    assert!(matches!(err, Error::SchemaChanged { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains("Money<Usd> became Money<Eur>"),
+        "{err}"
+    );
     assert_eq!(persist::from_bytes::<Money<Usd>>(&bytes).unwrap(), dollars);
 }
 

@@ -17,6 +17,7 @@ use crate::naming;
 use crate::options::{LoadOptions, SaveOptions};
 use crate::registry::{self, TypeEntry};
 use crate::schema::{Description, Schema};
+use crate::state::RecState;
 
 /// Saves `value` to `path`, replacing any file there atomically.
 ///
@@ -199,7 +200,7 @@ pub fn load_with<T: DeserializeOwned + Schema>(
     options: &LoadOptions,
 ) -> Result<T, Error> {
     let mut opened = open_file(path.as_ref(), options)?;
-    let route = migrate::route::<T>(&opened.info, &opened.origin)?;
+    let route = migrate::route::<T>(&opened.info, &opened.origin, options)?;
     let tail = opened.read_tail()?;
     with_payload(&opened.info, &tail, &opened.origin, options, |stored| {
         route.run(stored)
@@ -246,6 +247,52 @@ pub fn load_any_with(path: impl AsRef<Path>, options: &LoadOptions) -> Result<An
         entry.load(stored)
     })?;
     Ok(AnyRecord::new(value, entry))
+}
+
+/// Reads the file at `path` as a [`RecState`]: its REC_ID, its version and its value,
+/// decoded with the schema stored in the file. No Rust type is needed, and none is
+/// built: this is how tools show a file, and how a file of a type that no longer
+/// exists can still be read.
+///
+/// # Example
+///
+/// ```
+/// use persist_core::value::Value;
+///
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("pair.pickle");
+/// persist_core::save(&(7u8, "seven".to_string()), &path)?;
+///
+/// let state = persist_core::load_state(&path)?;
+/// assert_eq!(state.rec_id, "(u8, String)");
+/// assert_eq!(state.value, Value::Tuple(vec![Value::U8(7), Value::String("seven".into())]));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn load_state(path: impl AsRef<Path>) -> Result<RecState, Error> {
+    load_state_with(path, &LoadOptions::new())
+}
+
+/// Reads the file at `path` as a [`RecState`], as [`load_state`] does, with `options`.
+///
+/// # Example
+///
+/// ```
+/// use persist_core::{Error, LoadOptions};
+///
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("big.pickle");
+/// persist_core::save(&vec![0u8; 4096], &path)?;
+/// let err = persist_core::load_state_with(&path, &LoadOptions::new().max_size(100)).unwrap_err();
+/// assert!(matches!(err, Error::LimitExceeded { .. }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn load_state_with(path: impl AsRef<Path>, options: &LoadOptions) -> Result<RecState, Error> {
+    let mut opened = open_file(path.as_ref(), options)?;
+    let tail = opened.read_tail()?;
+    with_payload(&opened.info, &tail, &opened.origin, options, |stored| {
+        // The file's own schema as the program's: nothing nested is upgraded.
+        stored.state(&stored.info().schema)
+    })
 }
 
 /// The registered type that loads the file `info` describes.
@@ -342,7 +389,7 @@ pub fn from_bytes_with<T: DeserializeOwned + Schema>(
 ) -> Result<T, Error> {
     let origin = Origin::Bytes;
     let info = read_info(&mut &bytes[..], bytes.len() as u64, &origin, options)?;
-    let route = migrate::route::<T>(&info, &origin)?;
+    let route = migrate::route::<T>(&info, &origin, options)?;
     let tail = &bytes[info.header_len as usize..];
     with_payload(&info, tail, &origin, options, |stored| route.run(stored))
 }
@@ -464,5 +511,6 @@ fn with_payload<R>(
         info,
         raw: &raw,
         origin,
+        options,
     })
 }

@@ -113,17 +113,18 @@ pub enum Error {
         found: TypeIdentity,
     },
 
-    /// The file was written by an older version of the type, and no link of the
-    /// type's chain (`#[pickle(from = ..)]`) has that version.
+    /// The file was written by an older version of the type, and the way up to the
+    /// type's version is missing a step: no chain link and no migration step starts
+    /// from version `found`.
     #[error(
-        "{origin}: holds `{rec_id}` v{found}, and no link of the chain that leads to v{wanted} has that version; declare the type that wrote it with `#[pickle(from = ..)]`"
+        "{origin}: no migration of `{rec_id}` from v{found} (on the way to v{wanted}): add a chain link of version {found} (`#[pickle(from = ..)]`) or a step `RecInfo::new(\"{rec_id}\").from_version({found}).modify_state(..)`"
     )]
     NoUpgradePath {
         /// Where the bytes came from.
         origin: Origin,
         /// The REC_ID.
         rec_id: String,
-        /// The version in the file.
+        /// The version no step starts from.
         found: u32,
         /// The version the load was walking toward.
         wanted: u32,
@@ -156,6 +157,67 @@ pub enum Error {
         /// The conversion's error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
+    /// A file's schema differs from the type's at the same VERSION in a way a load
+    /// cannot resolve by itself.
+    #[error(
+        "{origin}: the schema of `{rec_id}` v{version} changed without a version bump:\n{}\nbump the version and add a migration (`#[pickle(from = ..)]` or a RecInfo with modify_state)",
+        changes.iter().map(|c| format!("  - {c}")).collect::<Vec<_>>().join("\n")
+    )]
+    SchemaChanged {
+        /// Where the bytes came from.
+        origin: Origin,
+        /// The REC_ID (for types that are not records: the type's name).
+        rec_id: String,
+        /// The version both have.
+        version: u32,
+        /// Every difference, safe ones included, as a person would read them.
+        changes: Vec<String>,
+    },
+
+    /// A file of a newer version was allowed by `LoadOptions::allow_newer`, but its
+    /// schema does more than add fields.
+    #[error(
+        "{origin}: holds `{rec_id}` v{found}, newer than v{newest}, and its schema does more than add fields, so it cannot be read as v{newest}:\n{}",
+        changes.iter().map(|c| format!("  - {c}")).collect::<Vec<_>>().join("\n")
+    )]
+    NewerIncompatible {
+        /// Where the bytes came from.
+        origin: Origin,
+        /// The REC_ID.
+        rec_id: String,
+        /// The version in the file.
+        found: u32,
+        /// The newest version this program knows.
+        newest: u32,
+        /// The differences that are not added fields.
+        changes: Vec<String>,
+    },
+
+    /// A migration step (a RecInfo's `modify_state`) failed.
+    #[error("{origin}: migrating `{rec_id}` from v{from} to v{to} failed: {source}")]
+    Migration {
+        /// Where the bytes came from.
+        origin: Origin,
+        /// The REC_ID being migrated.
+        rec_id: String,
+        /// The version the step starts from.
+        from: u32,
+        /// The version it leads to.
+        to: u32,
+        /// What the step reported.
+        #[source]
+        source: Box<Error>,
+    },
+
+    /// An edit of a [`RecState`](crate::RecState) (or a value read from one) failed.
+    #[error("at `{path}`: {detail}")]
+    State {
+        /// The path of the edit.
+        path: String,
+        /// What is wrong there.
+        detail: String,
     },
 
     /// `load_any` found no registered type that reads the file.

@@ -45,12 +45,14 @@ mod record;
 pub mod registry;
 pub mod schema;
 mod ser_error;
+mod state;
+pub mod value;
 mod varint;
 
 pub use any_record::AnyRecord;
 pub use api::{
-    from_bytes, from_bytes_with, inspect, inspect_bytes, load, load_any, load_any_with, load_with,
-    save, save_with, to_bytes, to_bytes_with,
+    from_bytes, from_bytes_with, inspect, inspect_bytes, load, load_any, load_any_with, load_state,
+    load_state_with, load_with, save, save_with, to_bytes, to_bytes_with,
 };
 pub use atomic::TEMP_SUFFIX;
 pub use codec::Compression;
@@ -59,6 +61,7 @@ pub use format::FileInfo;
 pub use options::{LoadOptions, SaveOptions};
 pub use record::Pickleable;
 pub use schema::Schema;
+pub use state::RecState;
 
 /// Adds an entry to the [`registry`] at link time: a
 /// [`RecInfo`](registry::RecInfo) (or a [`TypeEntry`](registry::TypeEntry)), written

@@ -130,6 +130,7 @@ impl SaveOptions {
 pub struct LoadOptions {
     max_size: u64,
     max_depth: u32,
+    allow_newer: bool,
 }
 
 impl LoadOptions {
@@ -175,6 +176,32 @@ impl LoadOptions {
         self
     }
 
+    /// Whether a file written by a newer VERSION of the type than the program's may
+    /// be read (default: no, it is [`Error::NewerVersion`](crate::Error::NewerVersion)).
+    /// Allowed, it is read only when the newer schema just adds fields, which are then
+    /// dropped; any other difference is
+    /// [`Error::NewerIncompatible`](crate::Error::NewerIncompatible).
+    ///
+    /// ```
+    /// # use persist_core::LoadOptions;
+    /// assert!(LoadOptions::new().allow_newer(true).allows_newer());
+    /// assert!(!LoadOptions::new().allows_newer());
+    /// ```
+    pub fn allow_newer(mut self, allow: bool) -> Self {
+        self.allow_newer = allow;
+        self
+    }
+
+    /// Whether files of a newer version are read; see [`allow_newer`](Self::allow_newer).
+    ///
+    /// ```
+    /// # use persist_core::LoadOptions;
+    /// assert!(!LoadOptions::default().allows_newer());
+    /// ```
+    pub fn allows_newer(&self) -> bool {
+        self.allow_newer
+    }
+
     /// The nesting limit in force.
     ///
     /// ```
@@ -201,6 +228,7 @@ impl Default for LoadOptions {
         LoadOptions {
             max_size: Self::DEFAULT_MAX_SIZE,
             max_depth: Self::DEFAULT_MAX_DEPTH,
+            allow_newer: false,
         }
     }
 }

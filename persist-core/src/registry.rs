@@ -27,10 +27,12 @@ use std::collections::BTreeSet;
 use std::fmt::{self, Debug, Display, Formatter};
 use std::sync::{PoisonError, RwLock};
 
-use crate::error::Error;
+use crate::error::{Error, Origin};
 use crate::migrate::{self, Stored};
 use crate::record::Pickleable;
 use crate::schema::{Description, RecordId};
+use crate::state::RecState;
+use crate::value::Value;
 
 /// A record type, as the registry knows it: its identity, what it reads, and how to
 /// load it behind `dyn Any`.
@@ -65,7 +67,9 @@ pub struct TypeEntry {
     type_id: fn() -> TypeId,
     aliases: fn() -> &'static [&'static str],
     reads: fn(u32) -> bool,
+    reaches: fn(&str, u32) -> bool,
     versions: fn() -> Vec<u32>,
+    upgraded_value: fn(RecState, &Origin) -> Result<Value, Error>,
     load: fn(&Stored<'_>) -> Result<Box<dyn Any>, Error>,
     describe: fn() -> Description,
 }
@@ -82,7 +86,9 @@ impl TypeEntry {
             type_id: TypeId::of::<T>,
             aliases: aliases_of::<T>,
             reads: migrate::reads::<T>,
+            reaches: migrate::reaches::<T>,
             versions: migrate::versions::<T>,
+            upgraded_value: migrate::dynamic::upgraded_value::<T>,
             load: load_boxed::<T>,
             describe: Description::of::<T>,
         }
@@ -123,11 +129,50 @@ impl TypeEntry {
         (self.reads)(version)
     }
 
+    /// Whether the type reads a file of `version` saved as `rec_id`, through its
+    /// typed chain and the registry's migration steps.
+    ///
+    /// See [`TypeEntry`] for an example.
+    pub fn reaches(&self, rec_id: &str, version: u32) -> bool {
+        (self.reaches)(rec_id, version)
+    }
+
+    /// Builds the type from `state` and returns its value: how a record nested in
+    /// another is upgraded.
+    pub(crate) fn upgraded_value(&self, state: RecState, origin: &Origin) -> Result<Value, Error> {
+        (self.upgraded_value)(state, origin)
+    }
+
     /// The versions the type reads (its own, then its chain's), newest first.
     ///
     /// See [`TypeEntry`] for an example.
     pub fn versions(&self) -> Vec<u32> {
         (self.versions)()
+    }
+
+    /// The description of the type's own version, as its files carry it; its
+    /// [fingerprint](Description::fingerprint) is what a
+    /// [schema lock](crate::lock) records.
+    ///
+    /// ```
+    /// use persist_core::registry::TypeEntry;
+    /// use persist_core::schema::{Description, RecordId};
+    /// # use persist_core::schema::{Body, Builder, Definition, Fields, Node};
+    /// # #[derive(serde::Serialize, serde::Deserialize)]
+    /// # struct Portfolio { cash: f64 }
+    /// # impl persist_core::Pickleable for Portfolio { const REC_ID: &'static str = "Portfolio"; const VERSION: u32 = 3; }
+    /// # impl persist_core::Schema for Portfolio {
+    /// #     fn describe(b: &mut Builder) -> Node {
+    /// #         b.define::<Self>("Portfolio".into(), |_| Definition::new("", Body::Struct(Fields::Unit)).with_record(RecordId::new("Portfolio", 3)))
+    /// #     }
+    /// # }
+    ///
+    /// let description = TypeEntry::of::<Portfolio>().description();
+    /// assert_eq!(description.root_record(), Some(&RecordId::new("Portfolio", 3)));
+    /// assert_eq!(description.fingerprint(), Description::of::<Portfolio>().fingerprint());
+    /// ```
+    pub fn description(&self) -> Description {
+        (self.describe)()
     }
 
     fn type_key(&self) -> TypeId {
@@ -161,24 +206,33 @@ fn aliases_of<T: Pickleable>() -> &'static [&'static str] {
 }
 
 fn load_boxed<T: Pickleable + 'static>(stored: &Stored<'_>) -> Result<Box<dyn Any>, Error> {
-    let route = migrate::route::<T>(stored.info, stored.origin)?;
+    let route = migrate::route::<T>(stored.info, stored.origin, stored.options)?;
     Ok(Box::new(route.run(stored)?))
 }
 
 inventory::collect!(TypeEntry);
 
-/// Sends files of a REC_ID to a chosen type: `RecInfo::new("MyClass").target::<MyClass2>()`.
+/// An entry for the files of one REC_ID: the type they load as, and a migration
+/// step for their state.
 ///
-/// Such an entry makes a file saved as "MyClass" load as `MyClass2`, both through
-/// `MyClass2::load_from(..)` (and `persist::load::<MyClass2>`) and through
-/// `load_any`; and when several types could load a file of "MyClass", it says that
-/// `MyClass2` wins. Submit it at link time with [`submit!`](crate::submit), or
-/// register it at run time with [`register`](RecInfo::register).
+/// - `RecInfo::new("MyClass").target::<MyClass2>()` sends files saved as "MyClass"
+///   to `MyClass2`, both through `MyClass2::load_from(..)` (and
+///   `persist::load::<MyClass2>`) and through `load_any`; and when several types
+///   could load a file of "MyClass", it says that `MyClass2` wins.
+/// - `RecInfo::new("Portfolio").from_version(1).modify_state(v1_to_v2)` upgrades the
+///   state of a version-1 file to version 2 (`.to_version(n)` for another target)
+///   with a function on [`RecState`], so the Rust type of version 1 need not exist
+///   any more. A load walks such steps and the typed `from` links in any mix, from
+///   the file's version up to the type's.
+///
+/// Submit it at link time with [`submit!`](crate::submit), or register it at run time
+/// with [`register`](RecInfo::register).
 ///
 /// # Example
 ///
 /// ```
 /// use persist_core::registry::{self, RecInfo};
+/// use persist_core::{Error, RecState};
 /// # use persist_core::schema::{Body, Builder, Definition, Fields, Node, RecordId};
 /// # #[derive(serde::Serialize, serde::Deserialize)]
 /// # struct MyClass2;
@@ -191,18 +245,32 @@ inventory::collect!(TypeEntry);
 ///
 /// // At link time, anywhere in the program:
 /// persist_core::submit! { RecInfo::new("MyClass").target::<MyClass2>() }
+///
+/// fn v1_to_v2(mut state: RecState) -> Result<RecState, Error> {
+///     state.rename_field("qty", "quantity")?;
+///     Ok(state)
+/// }
+/// persist_core::submit! { RecInfo::new("Position").from_version(1).modify_state(v1_to_v2) }
+///
 /// // Or at run time:
 /// RecInfo::new("MyClassOld").target::<MyClass2>().register();
 ///
 /// let infos = registry::rec_infos();
 /// assert!(infos.iter().any(|info| info.rec_id() == "MyClass"));
 /// assert!(infos.iter().any(|info| info.rec_id() == "MyClassOld"));
+/// assert!(infos.iter().any(|info| info.step() == Some((1, 2))));
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct RecInfo {
     rec_id: &'static str,
     target: Option<TypeEntry>,
+    from_version: Option<u32>,
+    to_version: Option<u32>,
+    modify_state: Option<ModifyState>,
 }
+
+/// A migration step's function: the state at one version in, the next out.
+pub type ModifyState = fn(RecState) -> Result<RecState, Error>;
 
 impl RecInfo {
     /// An entry for files of `rec_id`.
@@ -212,17 +280,44 @@ impl RecInfo {
         RecInfo {
             rec_id,
             target: None,
+            from_version: None,
+            to_version: None,
+            modify_state: None,
         }
     }
 
     /// Files of this entry's REC_ID load as `T`.
     ///
     /// See [`RecInfo`] for an example.
-    pub const fn target<T: Pickleable + 'static>(self) -> Self {
-        RecInfo {
-            rec_id: self.rec_id,
-            target: Some(TypeEntry::of::<T>()),
-        }
+    pub const fn target<T: Pickleable + 'static>(mut self) -> Self {
+        self.target = Some(TypeEntry::of::<T>());
+        self
+    }
+
+    /// The version whose states `modify_state` upgrades.
+    ///
+    /// See [`RecInfo`] for an example.
+    pub const fn from_version(mut self, version: u32) -> Self {
+        self.from_version = Some(version);
+        self
+    }
+
+    /// The version `modify_state` upgrades to (default: the one after
+    /// [`from_version`](Self::from_version)); it must be greater.
+    ///
+    /// See [`RecInfo`] for an example.
+    pub const fn to_version(mut self, version: u32) -> Self {
+        self.to_version = Some(version);
+        self
+    }
+
+    /// The function that upgrades a state of `from_version` to `to_version`. The
+    /// state's `version` is set to `to_version` after it returns.
+    ///
+    /// See [`RecInfo`] for an example.
+    pub const fn modify_state(mut self, modify_state: ModifyState) -> Self {
+        self.modify_state = Some(modify_state);
+        self
     }
 
     /// The REC_ID whose files this entry routes.
@@ -239,6 +334,27 @@ impl RecInfo {
         self.target.as_ref()
     }
 
+    /// The versions `(from, to)` of the entry's migration step, if it has a
+    /// well-formed one: `from_version` and `modify_state` given, `to` above `from`.
+    ///
+    /// See [`RecInfo`] for an example.
+    pub fn step(&self) -> Option<(u32, u32)> {
+        let from = self.from_version?;
+        self.modify_state?;
+        let to = self.to_version.unwrap_or(from.saturating_add(1));
+        (to > from).then_some((from, to))
+    }
+
+    /// Runs the entry's migration step on `state`.
+    pub(crate) fn run_step(&self, state: RecState) -> Option<Result<RecState, Error>> {
+        let (_, to) = self.step()?;
+        let modify_state = self.modify_state?;
+        Some(modify_state(state).map(|mut state| {
+            state.version = to;
+            state
+        }))
+    }
+
     /// Adds this entry to the registry from now on, for this process.
     ///
     /// See [`RecInfo`] for an example.
@@ -248,6 +364,14 @@ impl RecInfo {
             .unwrap_or_else(PoisonError::into_inner)
             .push(self);
     }
+}
+
+/// The migration step from `version` for files of any of `rec_ids`: the first
+/// well-formed one registered (`check` reports duplicates).
+pub(crate) fn state_step(rec_ids: &[&str], version: u32) -> Option<RecInfo> {
+    rec_infos().into_iter().find(|info| {
+        rec_ids.contains(&info.rec_id) && info.step().is_some_and(|(from, _)| from == version)
+    })
 }
 
 inventory::collect!(RecInfo);
@@ -330,7 +454,7 @@ fn resolve_in(
     let candidates: Vec<&TypeEntry> = types
         .iter()
         .filter(|entry| entry.claims(rec_id) || preferred.contains(&entry.type_key()))
-        .filter(|entry| entry.reads(version))
+        .filter(|entry| entry.reaches(rec_id, version))
         .collect();
     let chosen: Vec<&TypeEntry> = candidates
         .iter()
@@ -398,6 +522,21 @@ pub enum Problem {
         /// What the description carries at its root.
         described: Option<RecordId>,
     },
+    /// A RecInfo's migration step cannot run: `modify_state` without
+    /// `from_version`, or a `to_version` not above it.
+    BadStep {
+        /// The RecInfo's REC_ID.
+        rec_id: &'static str,
+        /// What is wrong.
+        detail: &'static str,
+    },
+    /// Two RecInfo entries migrate the same REC_ID from the same version.
+    DuplicateStep {
+        /// The REC_ID.
+        rec_id: &'static str,
+        /// The version both start from.
+        from: u32,
+    },
 }
 
 impl Display for Problem {
@@ -426,6 +565,16 @@ impl Display for Problem {
                     None => f.write_str("does not mark its definition as a record"),
                 }
             }
+            Problem::BadStep { rec_id, detail } => {
+                write!(
+                    f,
+                    "the migration step of RecInfo `{rec_id}` cannot run: {detail}"
+                )
+            }
+            Problem::DuplicateStep { rec_id, from } => write!(
+                f,
+                "two RecInfo entries migrate `{rec_id}` from v{from}; keep one"
+            ),
         }
     }
 }
@@ -487,6 +636,7 @@ pub fn check() -> Result<(), Problems> {
 
 fn check_in(types: &[TypeEntry], infos: &[RecInfo]) -> Result<(), Problems> {
     let mut problems: Vec<Problem> = types.iter().filter_map(unmarked).collect();
+    problems.extend(step_problems(infos));
     let rec_ids: BTreeSet<&str> = types
         .iter()
         .flat_map(|entry| std::iter::once(entry.rec_id).chain(entry.aliases().iter().copied()))
@@ -494,7 +644,16 @@ fn check_in(types: &[TypeEntry], infos: &[RecInfo]) -> Result<(), Problems> {
         .collect();
     // Every version some type reads, through its chain too (whose links may not be
     // registered themselves: generic or hand-written ones).
-    let versions: BTreeSet<u32> = types.iter().flat_map(TypeEntry::versions).collect();
+    let versions: BTreeSet<u32> = types
+        .iter()
+        .flat_map(TypeEntry::versions)
+        .chain(
+            infos
+                .iter()
+                .filter_map(RecInfo::step)
+                .flat_map(|(from, to)| [from, to]),
+        )
+        .collect();
     for rec_id in rec_ids {
         for &version in &versions {
             if let Err(Unresolved::Ambiguous(types)) = resolve_in(types, infos, rec_id, version) {
@@ -511,6 +670,37 @@ fn check_in(types: &[TypeEntry], infos: &[RecInfo]) -> Result<(), Problems> {
     } else {
         Err(Problems(problems))
     }
+}
+
+/// The RecInfo migration steps that cannot run, and the pairs that collide.
+fn step_problems(infos: &[RecInfo]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut seen: Vec<(&str, u32)> = Vec::new();
+    for info in infos {
+        if info.modify_state.is_none() {
+            continue;
+        }
+        match (info.from_version, info.step()) {
+            (None, _) => problems.push(Problem::BadStep {
+                rec_id: info.rec_id,
+                detail: "it has modify_state but no from_version",
+            }),
+            (Some(_), None) => problems.push(Problem::BadStep {
+                rec_id: info.rec_id,
+                detail: "its to_version is not above its from_version",
+            }),
+            (Some(from), Some(_)) => {
+                if seen.contains(&(info.rec_id, from)) {
+                    problems.push(Problem::DuplicateStep {
+                        rec_id: info.rec_id,
+                        from,
+                    });
+                }
+                seen.push((info.rec_id, from));
+            }
+        }
+    }
+    problems
 }
 
 /// The problem with `entry`'s description, if it does not carry its identity.

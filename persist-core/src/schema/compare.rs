@@ -177,7 +177,7 @@ impl<'a> Comparison<'a> {
 /// The generic arguments in a definition's name (`<u8, 4>` of `Ring<u8, 4>#2`), or
 /// `""`: the name without its base and without the `#N` that tells apart two types
 /// of the same name.
-fn generic_arguments(name: &str) -> &str {
+pub(super) fn generic_arguments(name: &str) -> &str {
     let name = match name.rsplit_once('#') {
         Some((head, counter)) if counter.bytes().all(|b| b.is_ascii_digit()) => head,
         _ => name,

@@ -11,6 +11,7 @@
 //! compares before decoding a single payload byte.
 
 mod compare;
+pub mod diff;
 mod display;
 mod encoding;
 mod std_impls;

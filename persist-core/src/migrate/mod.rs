@@ -1,0 +1,425 @@
+//! The way from the version a file was written by to the type a load asks for.
+//!
+//! A typed load reads the file's header and picks a [`Route`] before it reads the
+//! payload:
+//!
+//! 1. the file's REC_ID must be the type's, one of its aliases, or one that a
+//!    [`RecInfo`](crate::registry::RecInfo) redirects to the type's REC_ID;
+//! 2. same VERSION and schema (or the same shape under renamed types): the payload is
+//!    decoded straight into the type, the hot path;
+//! 3. same VERSION, another schema: the differences are listed
+//!    ([`diff`](crate::schema::diff)); when each is safe (a field added with a
+//!    default, removed, reordered, a variant added, a number widened, a nested
+//!    record's version changed) the payload is read as a [`Value`](crate::value::Value)
+//!    with the file's schema and the type is deserialized from it; otherwise
+//!    [`Error::SchemaChanged`] lists them;
+//! 4. an older VERSION: the typed chain (`#[pickle(from = Older)]`, module
+//!    [`chain`]) decodes the payload as the link of the file's version and converts
+//!    it upward; when the chain alone does not reach that version, the payload is
+//!    read as a [`RecState`](crate::RecState) and carried up by the registry's
+//!    `modify_state` steps and the typed links, in any mix ([`dynamic`]); a version
+//!    neither reaches is [`Error::NoUpgradePath`], naming the missing step;
+//! 5. a newer VERSION: [`Error::NewerVersion`], unless
+//!    [`LoadOptions::allow_newer`] is set and the newer schema only adds fields,
+//!    which are then dropped.
+//!
+//! Whenever the payload is read as a value, records nested in it whose version
+//! differs from the program's are upgraded first, through their own chains and
+//! steps, so a `Cache { pf: Portfolio }` saved with Portfolio v1 loads after
+//! Portfolio moved to v2 without `Cache` changing version.
+
+mod chain;
+pub(crate) mod dynamic;
+
+pub use chain::{link, Lineage, Link};
+pub(crate) use chain::{reaches, reads, versions};
+
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, Origin, TypeIdentity};
+use crate::format::FileInfo;
+use crate::options::LoadOptions;
+use crate::schema::diff::{self, Change};
+use crate::schema::{Description, Schema};
+use crate::state::RecState;
+use crate::value;
+
+/// A file's header and its decompressed, verified payload: what a chain link decodes.
+///
+/// # Example
+///
+/// `Stored` is handed to the functions of a [`Link`]; user code meets it only when
+/// writing a [`Lineage`] by hand:
+///
+/// ```
+/// use persist_core::migrate::Stored;
+/// fn version_of(stored: &Stored<'_>) -> u32 {
+///     stored.info().version
+/// }
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Stored<'a> {
+    pub(crate) info: &'a FileInfo,
+    pub(crate) raw: &'a [u8],
+    pub(crate) origin: &'a Origin,
+    pub(crate) options: &'a LoadOptions,
+}
+
+impl<'a> Stored<'a> {
+    /// The file's header: identity, schema, sizes.
+    ///
+    /// See [`Stored`] for an example.
+    pub fn info(&self) -> &'a FileInfo {
+        self.info
+    }
+
+    /// Where the file came from, for error messages.
+    ///
+    /// See [`Stored`] for an example.
+    pub fn origin(&self) -> &'a Origin {
+        self.origin
+    }
+
+    /// Decodes the payload as `T`, which must have the file's VERSION: straight
+    /// when the schemas match (up to renamed types), through a value when they
+    /// differ only safely.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::WrongType`] when `T` is another version; [`Error::SchemaChanged`]
+    /// when the schemas differ in a way that is not safe; [`Error::Decode`] when the
+    /// payload does not decode.
+    ///
+    /// See [`Stored`] for an example.
+    pub fn decode_as<T: Schema + DeserializeOwned>(&self) -> Result<T, Error> {
+        let wanted = Description::of::<T>();
+        let identity = identity(&wanted);
+        if identity.version != self.info.version {
+            return Err(Error::WrongType {
+                origin: self.origin.clone(),
+                expected: identity,
+                found: self.info.identity(),
+            });
+        }
+        same_version_route::<T>(&wanted, &identity, self.info, self.origin)?.run(self)
+    }
+
+    /// The payload as a state, read with the file's schema, with the records nested
+    /// in it upgraded to the versions `program` has.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Decode`] when the payload does not decode with the file's schema;
+    /// the errors of the nested records' migrations.
+    ///
+    /// See [`Stored`] for an example.
+    pub fn state(&self, program: &Description) -> Result<RecState, Error> {
+        let mut value =
+            value::decode(&self.info.schema, self.raw).map_err(|detail| Error::Decode {
+                origin: self.origin.clone(),
+                type_name: self.info.rec_id.clone(),
+                detail,
+            })?;
+        dynamic::upgrade_nested(&mut value, &self.info.schema, program, self.origin)?;
+        Ok(RecState::new(
+            self.info.rec_id.clone(),
+            self.info.version,
+            value,
+        ))
+    }
+
+    /// Decodes the payload as `T` without checking its schema (the caller did).
+    pub(crate) fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        let decode_error = |detail: String| Error::Decode {
+            origin: self.origin.clone(),
+            type_name: self.info.rec_id.clone(),
+            detail,
+        };
+        let (value, rest) =
+            postcard::take_from_bytes::<T>(self.raw).map_err(|e| decode_error(e.to_string()))?;
+        if !rest.is_empty() {
+            return Err(decode_error(format!(
+                "{} bytes are left over after the value; its Schema impl does not match its Serialize impl",
+                rest.len()
+            )));
+        }
+        Ok(value)
+    }
+}
+
+/// How a typed load of `T` reaches the file, decided from its header alone.
+pub(crate) enum Route<T> {
+    /// Same version and schema: decode straight.
+    Exact,
+    /// An older version the typed chain reads: walk it over the bytes.
+    Upgrade(fn(&Stored<'_>) -> Result<T, Error>),
+    /// The same version with safe differences (or a newer one that only adds
+    /// fields): deserialize `T` from the file's value. The changes explain a failure.
+    Resolve(Vec<Change>),
+    /// An older version that needs migration steps: walk them over the state.
+    Migrate,
+}
+
+impl<T: Schema + DeserializeOwned> Route<T> {
+    /// Decodes the payload along this route.
+    pub(crate) fn run(&self, stored: &Stored<'_>) -> Result<T, Error> {
+        match self {
+            Route::Exact => stored.decode(),
+            Route::Upgrade(upgrade) => upgrade(stored),
+            Route::Resolve(changes) => {
+                let state = stored.state(&Description::of::<T>())?;
+                value::from_value(state.value).map_err(|e| {
+                    let mut changes: Vec<String> =
+                        changes.iter().map(ToString::to_string).collect();
+                    changes.push(format!("reading the file as today's type failed: {e}"));
+                    Error::SchemaChanged {
+                        origin: stored.origin.clone(),
+                        rec_id: stored.info.rec_id.clone(),
+                        version: stored.info.version,
+                        changes,
+                    }
+                })
+            }
+            Route::Migrate => {
+                let state = stored.state(&Description::of::<T>())?;
+                dynamic::from_state::<T>(state, stored.origin)
+            }
+        }
+    }
+}
+
+/// Picks the route from the file described by `info` to `T`, or says why there is
+/// none; see the module documentation for the order.
+pub(crate) fn route<T: Schema + DeserializeOwned>(
+    info: &FileInfo,
+    origin: &Origin,
+    options: &LoadOptions,
+) -> Result<Route<T>, Error> {
+    let wanted = Description::of::<T>();
+    let identity = identity(&wanted);
+    let lineage = T::lineage();
+    let accepted = info.rec_id == identity.rec_id
+        || lineage.aliases.contains(&info.rec_id.as_str())
+        || crate::registry::redirects(&info.rec_id, &identity.rec_id);
+    let wrong_type = |identity: TypeIdentity| Error::WrongType {
+        origin: origin.clone(),
+        expected: identity,
+        found: info.identity(),
+    };
+    if !accepted {
+        return Err(wrong_type(identity));
+    }
+    if identity.version == 0 || info.version == 0 {
+        // A type that is not a record, or a file of one: no versions to walk.
+        return if info.version == identity.version {
+            same_version_route(&wanted, &identity, info, origin)
+        } else {
+            Err(wrong_type(identity))
+        };
+    }
+    match info.version.cmp(&identity.version) {
+        std::cmp::Ordering::Equal => same_version_route(&wanted, &identity, info, origin),
+        std::cmp::Ordering::Less => {
+            let older = lineage.older.filter(|link| link.version < identity.version);
+            if let Some(link) = older.filter(|link| link.reads(info.version)) {
+                return Ok(Route::Upgrade(link.upgrade));
+            }
+            match dynamic_gap(
+                &info.rec_id,
+                &identity.rec_id,
+                info.version,
+                identity.version,
+                older,
+            ) {
+                None => Ok(Route::Migrate),
+                Some(stuck) => Err(dynamic::no_path(
+                    origin,
+                    &info.rec_id,
+                    stuck,
+                    identity.version,
+                )),
+            }
+        }
+        std::cmp::Ordering::Greater if options.allows_newer() => {
+            let changes = diff::changes(&info.schema, &wanted);
+            let blocking: Vec<String> = changes
+                .iter()
+                .filter(|change| !change.only_drops())
+                .map(ToString::to_string)
+                .collect();
+            if blocking.is_empty() {
+                Ok(Route::Resolve(changes))
+            } else {
+                Err(Error::NewerIncompatible {
+                    origin: origin.clone(),
+                    rec_id: info.rec_id.clone(),
+                    found: info.version,
+                    newest: identity.version,
+                    changes: blocking,
+                })
+            }
+        }
+        std::cmp::Ordering::Greater => Err(Error::NewerVersion {
+            origin: origin.clone(),
+            rec_id: info.rec_id.clone(),
+            found: info.version,
+            newest: identity.version,
+        }),
+    }
+}
+
+/// The route for a file of `T`'s own version: straight when the schemas match,
+/// through a value when every difference is safe, else [`Error::SchemaChanged`].
+fn same_version_route<T>(
+    wanted: &Description,
+    identity: &TypeIdentity,
+    info: &FileInfo,
+    origin: &Origin,
+) -> Result<Route<T>, Error> {
+    if identity.fingerprint == info.fingerprint || wanted.same_shape(&info.schema) {
+        return Ok(Route::Exact);
+    }
+    let changes = diff::changes(&info.schema, wanted);
+    if changes.iter().all(Change::is_safe) {
+        return Ok(Route::Resolve(changes));
+    }
+    Err(Error::SchemaChanged {
+        origin: origin.clone(),
+        rec_id: info.rec_id.clone(),
+        version: info.version,
+        changes: changes.iter().map(ToString::to_string).collect(),
+    })
+}
+
+/// Where the walk from `found` up to `wanted` gets stuck, for a type whose REC_ID is
+/// `family` and whose chain starts with `older`: `None` when it gets through.
+fn dynamic_gap<T>(
+    file_rec_id: &str,
+    family: &str,
+    mut found: u32,
+    wanted: u32,
+    older: Option<Link<T>>,
+) -> Option<u32> {
+    loop {
+        if found == wanted || older.is_some_and(|link| (link.reaches)(file_rec_id, found)) {
+            return None;
+        }
+        if found > wanted {
+            return Some(found);
+        }
+        match crate::registry::state_step(&[file_rec_id, family], found).and_then(|s| s.step()) {
+            Some((_, to)) => found = to,
+            None => return Some(found),
+        }
+    }
+}
+
+/// The REC_ID and VERSION a description is saved under: the root's record identity,
+/// or for types that are not records, the type's name and version 0.
+pub(crate) fn rec_id_and_version(description: &Description) -> (String, u32) {
+    match description.root_record() {
+        Some(record) => (record.rec_id.clone(), record.version),
+        None => (description.root().to_string(), 0),
+    }
+}
+
+/// [`rec_id_and_version`] with the description's fingerprint.
+fn identity(description: &Description) -> TypeIdentity {
+    let (rec_id, version) = rec_id_and_version(description);
+    TypeIdentity {
+        rec_id,
+        version,
+        fingerprint: description.fingerprint(),
+    }
+}
+
+/// Byte-wise string equality usable in constants: the derive's compile-time check
+/// that a chain link shares the REC_ID of the type it upgrades to.
+///
+/// ```
+/// assert!(persist_core::migrate::str_eq("Portfolio", "Portfolio"));
+/// assert!(!persist_core::migrate::str_eq("Portfolio", "Portfolio2"));
+/// ```
+pub const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Pickleable;
+    use crate::schema::{Body, Builder, Definition, Fields, Node, RecordId};
+
+    /// A unit record `$ty` ("X", `$version`) whose chain links to `$older`.
+    macro_rules! record {
+        ($ty:ident, $version:literal $(, from = $older:ident)?) => {
+            #[derive(serde::Serialize, serde::Deserialize, Debug)]
+            struct $ty;
+            impl Pickleable for $ty {
+                const REC_ID: &'static str = "X";
+                const VERSION: u32 = $version;
+            }
+            impl Schema for $ty {
+                fn describe(b: &mut Builder) -> Node {
+                    b.define::<Self>(stringify!($ty).into(), |_| {
+                        Definition::new("", Body::Struct(Fields::Unit))
+                            .with_record(RecordId::new("X", $version))
+                    })
+                }
+                $(fn lineage() -> Lineage<Self> {
+                    Lineage { aliases: &[], older: Some(link::<$older, Self>()) }
+                })?
+            }
+        };
+    }
+
+    // A hand-written loop: A (v2) says it comes from B (v5), which comes from A.
+    record!(LoopA, 2, from = LoopB);
+    record!(LoopB, 5, from = LoopA);
+    record!(Old, 1);
+    impl From<LoopB> for LoopA {
+        fn from(_: LoopB) -> Self {
+            LoopA
+        }
+    }
+    impl From<LoopA> for LoopB {
+        fn from(_: LoopA) -> Self {
+            LoopB
+        }
+    }
+
+    #[test]
+    fn a_loop_of_links_is_never_walked_upward() {
+        // B's link to A is older, and walked; A's link to B is not.
+        assert_eq!(versions::<LoopA>(), [2]);
+        assert_eq!(versions::<LoopB>(), [5, 2]);
+        assert!(reads::<LoopB>(2) && !reads::<LoopB>(1) && !reads::<LoopA>(1));
+
+        let old_file = crate::to_bytes(&Old).unwrap();
+        let err = crate::from_bytes::<LoopA>(&old_file).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::NoUpgradePath {
+                    found: 1,
+                    wanted: 2,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let a_file = crate::to_bytes(&LoopA).unwrap();
+        crate::from_bytes::<LoopB>(&a_file).unwrap();
+    }
+}
