@@ -10,6 +10,7 @@
 //! - [`naming`]: what a file name implies;
 //! - [`migrate`]: the way from the version in a file to the type asked for;
 //! - [`registry`]: the record types `load_any` chooses from, and `RecInfo`;
+//! - [`lock`]: the schema lock, which pins the layout of every saved record version;
 //! - the free functions ([`save`], [`load`], [`inspect`], ...), in `api`;
 //! - [`Error`], in `error`.
 //!
@@ -38,6 +39,7 @@ pub mod codec;
 mod depth;
 mod error;
 pub mod format;
+pub mod lock;
 pub mod migrate;
 pub mod naming;
 mod options;
