@@ -16,6 +16,11 @@
 //! 9. An old object is rebuilt through a registered `modify_state`, from its saved
 //!    state, with no Rust type of its version left.
 //! 10. The registry has one type for every file: `persist::registry::check`.
+//! 11. No locked record version changed its schema: `persist::lock::check` against
+//!     the repository's `persist.lock`.
+//!
+//! `cargo test` runs this example too (its `[[example]]` entry sets `test = true`),
+//! so every recipe and the schema lock are checked in CI.
 
 use std::collections::BTreeMap;
 use std::error::Error;
@@ -437,6 +442,22 @@ fn the_registry_is_clean() -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
+/// The schema lock of this repository: every record version above, with its
+/// schema's fingerprint. A change to a locked version's layout fails here (and so
+/// in CI, which runs this example's tests) until the version is bumped.
+const SCHEMA_LOCK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/persist.lock");
+
+fn the_schema_lock_holds() -> Result<(), Box<dyn Error>> {
+    step("no locked record version changed its schema");
+    let report = persist::lock::check(SCHEMA_LOCK)?;
+    println!(
+        "persist::lock::check: {} versions as locked, {} newly locked in persist.lock",
+        report.unchanged,
+        report.added.len()
+    );
+    Ok(())
+}
+
 fn an_old_object_is_rebuilt_by_modify_state(dir: &Path) -> Result<(), Box<dyn Error>> {
     step("an old object is rebuilt through a registered modify_state");
     let old_program = dir.join("signals");
@@ -480,6 +501,18 @@ fn main() -> Result<(), Box<dyn Error>> {
     a_type_with_a_custom_id_is_loaded_by_another_type(dir.path())?;
     an_old_object_is_rebuilt_by_modify_state(dir.path())?;
     the_registry_is_clean()?;
+    the_schema_lock_holds()?;
     println!("\nall recipes passed");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every recipe runs and checks what it loads, the schema lock included.
+    #[test]
+    fn every_recipe_passes() {
+        if let Err(error) = super::main() {
+            panic!("a recipe failed: {error}");
+        }
+    }
 }
