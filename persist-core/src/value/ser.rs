@@ -731,10 +731,7 @@ mod tests {
             items: vec![BTreeMap::new(), BTreeMap::from([("AAPL", Broken)])],
         };
         let err = to_value(&holder).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "at `items[1].{AAPL}`: cannot save a Broken"
-        );
+        assert_eq!(err.to_string(), "at `items[1]{AAPL}`: cannot save a Broken");
     }
 
     /// The JSON-friendly form, read back as a `Value` to look at its shape.
