@@ -282,6 +282,27 @@ fn compression(dir: &Path) -> Result<(), Box<dyn Error>> {
 
 fn a_type_saves_itself_under_its_own_name(dir: &Path) -> Result<(), Box<dyn Error>> {
     step("a type saves itself under its own name and loads with no file name");
+    // `save()` and `load()` work in the current directory, as a notebook user
+    // expects; the recipe moves into a directory of its own and back again. (The
+    // cookbook's test is the only test of its binary, so nothing else sees the
+    // change of directory.)
+    let home = dir.join("notebook");
+    std::fs::create_dir_all(&home)?;
+    let previous = std::env::current_dir()?;
+    std::env::set_current_dir(&home)?;
+    let here = (|| -> Result<_, Box<dyn Error>> {
+        let written = portfolio().save()?;
+        println!("Portfolio::save() wrote {}", written.display());
+        Ok((written, Portfolio::load()?))
+    })();
+    std::env::set_current_dir(previous)?;
+    let (written, loaded) = here?;
+    assert_eq!(written, Path::new(".").join("Portfolio.pickle"));
+    assert!(home.join("Portfolio.pickle").is_file());
+    assert_eq!(loaded, portfolio());
+    println!("Portfolio::load() found it with no file name");
+
+    // Elsewhere, compressed: the name gains `.lz4`, and discovery finds it.
     let runs = dir.join("runs");
     let written = portfolio().save_with(
         &SaveOptions::new()
