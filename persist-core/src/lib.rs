@@ -62,8 +62,10 @@ pub use error::{Error, Origin, Result, Section, TypeIdentity};
 pub use format::FileInfo;
 pub use options::{LoadOptions, SaveOptions};
 pub use record::Pickleable;
+pub use registry::RecInfo;
 pub use schema::Schema;
 pub use state::RecState;
+pub use value::Value;
 
 /// Adds an entry to the [`registry`] at link time: a
 /// [`RecInfo`](registry::RecInfo) (or a [`TypeEntry`](registry::TypeEntry)), written
