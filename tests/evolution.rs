@@ -60,36 +60,21 @@ fn a_modify_state_step_upgrades_a_file_whose_type_is_gone() {
     assert_eq!(any.downcast::<Trade>().unwrap(), expected);
 }
 
-/// A v1 trade, written now by a generic type so that it is not registered.
-#[derive(Serialize, Deserialize, Pickleable)]
-#[rec_id = "Trade"]
-struct OldTrade<T> {
-    sym: String,
-    qty: T,
-    px_cents: i64,
-}
-
 #[test]
 fn a_failing_step_is_a_migration_error_naming_the_versions() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("short.pickle");
-    let short = OldTrade {
-        sym: "X".into(),
-        qty: -5i64,
-        px_cents: 1,
-    };
-    persist::save(&short, &path).unwrap();
+    let path = fixture("Trade_short.pickle");
+    assert_eq!(persist::inspect(&path).unwrap().version, 1);
     let err = Trade::load_from(&path).unwrap_err();
     assert!(
         matches!(err, Error::Migration { from: 1, to: 2, .. }),
         "{err:?}"
     );
-    let message = err.to_string();
-    assert!(
-        message.contains(
-            "migrating `Trade` from v1 to v2 failed: at `qty`: v1 never had short trades"
-        ),
-        "{message}"
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "`{}`: migrating `Trade` from v1 to v2 failed: at `qty`: v1 never had short trades",
+            path.display()
+        )
     );
 }
 
@@ -152,6 +137,149 @@ fn a_load_walks_dynamic_steps_then_typed_links() {
     assert_eq!(BookV2::load_from(&path).unwrap().author, "unknown");
 }
 
+// ---- A chain mixing a typed link, then a dynamic step ----
+
+/// Acct v1, kept as the start of a typed link.
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+#[rec_id = "Acct"]
+struct AcctV1 {
+    owner: String,
+    cents: i64,
+}
+
+/// Acct v2, reached from v1 by a typed link.
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+#[rec_id = "Acct"]
+#[pickle(version = 2, from = AcctV1)]
+struct AcctV2 {
+    owner: String,
+    balance: f64,
+}
+
+impl From<AcctV1> for AcctV2 {
+    fn from(old: AcctV1) -> Self {
+        AcctV2 {
+            owner: old.owner,
+            balance: old.cents as f64 / 100.0,
+        }
+    }
+}
+
+fn acct_v2_to_v3(mut state: RecState) -> Result<RecState, Error> {
+    state.rename_field("owner", "holder")?;
+    state.insert_field("currency", "USD")?;
+    Ok(state)
+}
+
+persist::submit! { RecInfo::new("Acct").from_version(2).modify_state(acct_v2_to_v3) }
+
+/// Acct v3, today's: no `from` of its own; the step from v2 leads here, and v2's
+/// typed link leads to v2.
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+#[pickle(version = 3)]
+struct Acct {
+    holder: String,
+    balance: f64,
+    currency: String,
+}
+
+#[test]
+fn a_load_walks_typed_links_of_older_types_then_dynamic_steps() {
+    let path = fixture("Acct.pickle");
+    assert_eq!(persist::inspect(&path).unwrap().version, 1);
+    let expected = Acct {
+        holder: "ada".into(),
+        balance: 123.45,
+        currency: "USD".into(),
+    };
+    assert_eq!(Acct::load_from(&path).unwrap(), expected);
+    assert_eq!(persist::load::<Acct>(&path).unwrap(), expected);
+    let any = persist::load_any(&path).unwrap();
+    assert_eq!(any.version(), 3);
+    assert_eq!(any.downcast::<Acct>().unwrap(), expected);
+    // Each older type still reads it, up to its own version.
+    assert_eq!(AcctV2::load_from(&path).unwrap().balance, 123.45);
+    assert_eq!(AcctV1::load_from(&path).unwrap().cents, 12_345);
+}
+
+/// Ledger v1, v2 (typed link from v1), v3 (a step from v2), v4 (typed link from v3):
+/// typed, dynamic, typed.
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+#[rec_id = "Ledger"]
+struct LedgerV1 {
+    entries: Vec<i64>,
+}
+
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+#[rec_id = "Ledger"]
+#[pickle(version = 2, from = LedgerV1)]
+struct LedgerV2 {
+    entries: Vec<i64>,
+    total: i64,
+}
+
+impl From<LedgerV1> for LedgerV2 {
+    fn from(old: LedgerV1) -> Self {
+        LedgerV2 {
+            total: old.entries.iter().sum(),
+            entries: old.entries,
+        }
+    }
+}
+
+fn ledger_v2_to_v3(mut state: RecState) -> Result<RecState, Error> {
+    state.rename_field("entries", "lines")?;
+    Ok(state)
+}
+
+persist::submit! { RecInfo::new("Ledger").from_version(2).modify_state(ledger_v2_to_v3) }
+
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+#[rec_id = "Ledger"]
+#[pickle(version = 3)]
+struct LedgerV3 {
+    lines: Vec<i64>,
+    total: i64,
+}
+
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+#[pickle(version = 4, from = LedgerV3)]
+struct Ledger {
+    lines: Vec<i64>,
+    total: i64,
+    closed: bool,
+}
+
+impl From<LedgerV3> for Ledger {
+    fn from(old: LedgerV3) -> Self {
+        Ledger {
+            lines: old.lines,
+            total: old.total,
+            closed: false,
+        }
+    }
+}
+
+#[test]
+fn a_load_alternates_typed_links_and_dynamic_steps() {
+    let path = fixture("Ledger.pickle");
+    assert_eq!(persist::inspect(&path).unwrap().version, 1);
+    let expected = Ledger {
+        lines: vec![5, -2, 10],
+        total: 13,
+        closed: false,
+    };
+    assert_eq!(Ledger::load_from(&path).unwrap(), expected);
+    assert_eq!(
+        persist::load_any(&path)
+            .unwrap()
+            .downcast::<Ledger>()
+            .unwrap(),
+        expected
+    );
+    assert_eq!(LedgerV3::load_from(&path).unwrap().lines, [5, -2, 10]);
+}
+
 // ---- A gap ----
 
 /// Journal v3; only the step from v2 is known, so v1 files are stuck.
@@ -200,12 +328,6 @@ struct Note {
     pinned: bool,
 }
 
-#[derive(Serialize, Deserialize, Pickleable)]
-#[rec_id = "Note"]
-struct OldNote<T> {
-    text: T,
-}
-
 fn note_v1_to_v2(mut state: RecState) -> Result<RecState, Error> {
     state.insert_field("pinned", &true)?;
     Ok(state)
@@ -213,15 +335,8 @@ fn note_v1_to_v2(mut state: RecState) -> Result<RecState, Error> {
 
 #[test]
 fn a_step_registered_at_run_time_takes_effect_from_then_on() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("note.pickle");
-    persist::save(
-        &OldNote {
-            text: "call back".to_string(),
-        },
-        &path,
-    )
-    .unwrap();
+    let path = fixture("Note.pickle");
+    assert_eq!(persist::inspect(&path).unwrap().version, 1);
     assert!(matches!(
         Note::load_from(&path),
         Err(Error::NoUpgradePath { found: 1, .. })
@@ -271,6 +386,69 @@ fn safe_changes_at_the_same_version_resolve_without_user_code() {
             .downcast::<Settings>()
             .unwrap(),
         expected
+    );
+}
+
+fn default_burst() -> u32 {
+    10
+}
+
+/// `burst` added since the file was written, with a default function.
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+struct Quota {
+    limit: u32,
+    #[serde(default = "default_burst")]
+    burst: u32,
+}
+
+#[test]
+fn an_added_field_with_a_default_function_resolves() {
+    let path = fixture("Quota.pickle");
+    assert_eq!(
+        Quota::load_from(&path).unwrap(),
+        Quota {
+            limit: 100,
+            burst: 10
+        }
+    );
+    assert_eq!(
+        persist::load_any(&path)
+            .unwrap()
+            .downcast::<Quota>()
+            .unwrap()
+            .burst,
+        10
+    );
+}
+
+/// `height` added since the file was written; the container's default fills it.
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+#[serde(default)]
+struct Window {
+    width: u32,
+    height: u32,
+    title: String,
+}
+
+impl Default for Window {
+    fn default() -> Self {
+        Window {
+            width: 800,
+            height: 600,
+            title: "untitled".into(),
+        }
+    }
+}
+
+#[test]
+fn an_added_field_under_a_container_default_resolves() {
+    assert_eq!(
+        Window::load_from(fixture("Window.pickle")).unwrap(),
+        Window {
+            width: 1024,
+            height: 600,
+            title: "main".into(),
+        }
     );
 }
 
@@ -380,6 +558,79 @@ fn a_newer_file_is_refused_by_default_and_read_on_request_when_it_only_adds() {
     assert!(
         err.to_string().contains("`Meter.value`: String became f64"),
         "{err}"
+    );
+}
+
+#[test]
+fn load_any_refuses_a_newer_file_as_the_typed_load_does_and_honours_allow_newer() {
+    let path = fixture("Gauge.pickle");
+    let err = persist::load_any(&path).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::NewerVersion {
+                rec_id,
+                found: 2,
+                newest: 1,
+                ..
+            } if rec_id == "Gauge"
+        ),
+        "{err:?}"
+    );
+    let typed = persist::load::<Gauge>(&path).unwrap_err();
+    assert_eq!(err.to_string(), typed.to_string());
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "`{}`: holds `Gauge` v2, newer than v1, the newest version this program knows; load it with a newer build",
+            path.display()
+        )
+    );
+
+    let allow = LoadOptions::new().allow_newer(true);
+    let any = persist::load_any_with(&path, &allow).unwrap();
+    assert_eq!(any.version(), 1);
+    assert_eq!(any.downcast::<Gauge>().unwrap(), Gauge { value: 1.5 });
+
+    let meter = fixture("Meter.pickle");
+    let err = persist::load_any_with(&meter, &allow).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::NewerIncompatible {
+                found: 2,
+                newest: 1,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        persist::load_with::<Meter>(&meter, &allow)
+            .unwrap_err()
+            .to_string()
+    );
+}
+
+#[test]
+fn load_any_names_the_missing_step_of_a_known_record() {
+    let path = fixture("Journal.pickle");
+    let err = persist::load_any(&path).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::NoUpgradePath {
+                found: 1,
+                wanted: 3,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        Journal::load_from(&path).unwrap_err().to_string()
     );
 }
 

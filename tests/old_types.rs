@@ -82,8 +82,12 @@ fn customer() -> Customer {
 }
 
 fn fixture<T: Pickleable>(value: &T) -> PathBuf {
-    let name = format!("{}.pickle", T::REC_ID);
-    common::fixture(&name, |path| persist::save(value, path))
+    fixture_named(&format!("{}.pickle", T::REC_ID), value)
+}
+
+/// A fixture under another name than the REC_ID's: a second file of one record.
+fn fixture_named<T: Pickleable>(name: &str, value: &T) -> PathBuf {
+    common::fixture(name, |path| persist::save(value, path))
 }
 
 // ---- for tests/evolution.rs ----
@@ -174,10 +178,50 @@ struct Vault {
     gem: Option<Gem>,
 }
 
+/// A note at v1; today's v2 added `pinned`, through a step registered at run time.
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+struct Note {
+    text: String,
+}
+
+/// An account at v1; today a typed link leads to v2, then a step to v3, which has
+/// no `from` of its own.
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+struct Acct {
+    owner: String,
+    cents: i64,
+}
+
+/// A ledger at v1; today a typed link leads to v2, a step to v3, and a typed link
+/// to v4.
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+struct Ledger {
+    entries: Vec<i64>,
+}
+
+/// Today's `Quota` v1 adds `burst` with `#[serde(default = "path")]`.
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+struct Quota {
+    limit: u32,
+}
+
+/// Today's `Window` v1 adds `height` under a container-level `#[serde(default)]`.
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+struct Window {
+    width: u32,
+    title: String,
+}
+
 /// Writes (with `PERSIST_BLESS=1`) the fixture of `value`, and checks that the
 /// committed file loads back as `value`.
 fn assert_fixture<T: Pickleable + PartialEq + std::fmt::Debug>(value: T) {
     let path = fixture(&value);
+    assert_eq!(T::load_from(&path).unwrap(), value, "{}", path.display());
+}
+
+/// [`assert_fixture`] under another file name.
+fn assert_fixture_named<T: Pickleable + PartialEq + std::fmt::Debug>(name: &str, value: T) {
+    let path = fixture_named(name, &value);
     assert_eq!(T::load_from(&path).unwrap(), value, "{}", path.display());
 }
 
@@ -215,6 +259,30 @@ fn each_evolution_fixture_is_what_its_old_type_wrote() {
         owner: "ada".into(),
         wallets: vec![Wallet { cash: 5 }, Wallet { cash: -2 }],
         gem: Some(Gem { carats: 3 }),
+    });
+    // A trade that today's step from v1 refuses.
+    assert_fixture_named(
+        "Trade_short.pickle",
+        Trade {
+            sym: "X".into(),
+            qty: -5,
+            px_cents: 1,
+        },
+    );
+    assert_fixture(Note {
+        text: "call back".into(),
+    });
+    assert_fixture(Acct {
+        owner: "ada".into(),
+        cents: 12_345,
+    });
+    assert_fixture(Ledger {
+        entries: vec![5, -2, 10],
+    });
+    assert_fixture(Quota { limit: 100 });
+    assert_fixture(Window {
+        width: 1024,
+        title: "main".into(),
     });
 }
 

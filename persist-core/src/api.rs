@@ -15,7 +15,7 @@ use crate::format::{self, FileInfo, HeaderFields, FIXED_LEN};
 use crate::migrate::{self, Stored};
 use crate::naming;
 use crate::options::{LoadOptions, SaveOptions};
-use crate::registry::{self, TypeEntry};
+use crate::registry;
 use crate::schema::{Description, Schema};
 use crate::state::RecState;
 
@@ -241,7 +241,7 @@ pub fn load_any(path: impl AsRef<Path>) -> Result<AnyRecord, Error> {
 /// ```
 pub fn load_any_with(path: impl AsRef<Path>, options: &LoadOptions) -> Result<AnyRecord, Error> {
     let mut opened = open_file(path.as_ref(), options)?;
-    let entry = choose_type(&opened.info, &opened.origin)?;
+    let entry = registry::choose(&opened.info, &opened.origin, options)?;
     let tail = opened.read_tail()?;
     let value = with_payload(&opened.info, &tail, &opened.origin, options, |stored| {
         entry.load(stored)
@@ -292,23 +292,6 @@ pub fn load_state_with(path: impl AsRef<Path>, options: &LoadOptions) -> Result<
     with_payload(&opened.info, &tail, &opened.origin, options, |stored| {
         // The file's own schema as the program's: nothing nested is upgraded.
         stored.state(&stored.info().schema)
-    })
-}
-
-/// The registered type that loads the file `info` describes.
-fn choose_type(info: &FileInfo, origin: &Origin) -> Result<TypeEntry, Error> {
-    registry::resolve(&info.rec_id, info.version).map_err(|why| match why {
-        registry::Unresolved::Unknown => Error::UnknownRecId {
-            origin: origin.clone(),
-            rec_id: info.rec_id.clone(),
-            version: info.version,
-        },
-        registry::Unresolved::Ambiguous(types) => Error::AmbiguousType {
-            origin: origin.clone(),
-            rec_id: info.rec_id.clone(),
-            version: info.version,
-            types,
-        },
     })
 }
 

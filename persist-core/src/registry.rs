@@ -28,7 +28,9 @@ use std::fmt::{self, Debug, Display, Formatter};
 use std::sync::{PoisonError, RwLock};
 
 use crate::error::{Error, Origin};
+use crate::format::FileInfo;
 use crate::migrate::{self, Stored};
+use crate::options::LoadOptions;
 use crate::record::Pickleable;
 use crate::schema::{Description, RecordId};
 use crate::state::RecState;
@@ -71,6 +73,7 @@ pub struct TypeEntry {
     versions: fn() -> Vec<u32>,
     upgraded_value: fn(RecState, &Origin) -> Result<Value, Error>,
     load: fn(&Stored<'_>) -> Result<Box<dyn Any>, Error>,
+    check_route: fn(&FileInfo, &Origin, &LoadOptions) -> Result<(), Error>,
     describe: fn() -> Description,
 }
 
@@ -90,6 +93,7 @@ impl TypeEntry {
             versions: migrate::versions::<T>,
             upgraded_value: migrate::dynamic::upgraded_value::<T>,
             load: load_boxed::<T>,
+            check_route: check_route::<T>,
             describe: Description::of::<T>,
         }
     }
@@ -208,6 +212,16 @@ fn aliases_of<T: Pickleable>() -> &'static [&'static str] {
 fn load_boxed<T: Pickleable + 'static>(stored: &Stored<'_>) -> Result<Box<dyn Any>, Error> {
     let route = migrate::route::<T>(stored.info, stored.origin, stored.options)?;
     Ok(Box::new(route.run(stored)?))
+}
+
+/// Whether a typed load of `T` has a route to the file `info` describes, and if
+/// not, its error; decided from the header alone.
+fn check_route<T: Pickleable>(
+    info: &FileInfo,
+    origin: &Origin,
+    options: &LoadOptions,
+) -> Result<(), Error> {
+    migrate::route::<T>(info, origin, options).map(drop)
 }
 
 inventory::collect!(TypeEntry);
@@ -427,17 +441,63 @@ pub(crate) fn redirects(rec_id: &str, family: &str) -> bool {
 }
 
 /// Why no one type was chosen for a file.
-pub(crate) enum Unresolved {
+enum Unresolved {
     /// No type reads it.
     Unknown,
     /// Several do; their Rust names.
     Ambiguous(Vec<&'static str>),
 }
 
-/// The type `load_any` loads a file of (`rec_id`, `version`) as; see the module
+/// The type `load_any` loads the file `info` describes as; see the module
 /// documentation for the rules.
-pub(crate) fn resolve(rec_id: &str, version: u32) -> Result<TypeEntry, Unresolved> {
-    resolve_in(&types(), &rec_infos(), rec_id, version)
+///
+/// When no type reads the file but the registry knows its record (by REC_ID, alias
+/// or RecInfo), the newest type of the record answers as a typed load of it would,
+/// from the header alone: a file of a newer version is [`Error::NewerVersion`] (or,
+/// with [`LoadOptions::allow_newer`], loads as that type when it only adds fields),
+/// and one its chain cannot reach is [`Error::NoUpgradePath`], naming the missing
+/// step.
+///
+/// # Errors
+///
+/// [`Error::AmbiguousType`] when several types read the file;
+/// [`Error::UnknownRecId`] when the registry knows no type of its record; the
+/// errors of the typed load as above.
+pub(crate) fn choose(
+    info: &FileInfo,
+    origin: &Origin,
+    options: &LoadOptions,
+) -> Result<TypeEntry, Error> {
+    let (types, infos) = (types(), rec_infos());
+    match resolve_in(&types, &infos, &info.rec_id, info.version) {
+        Ok(entry) => Ok(entry),
+        Err(Unresolved::Ambiguous(types)) => Err(Error::AmbiguousType {
+            origin: origin.clone(),
+            rec_id: info.rec_id.clone(),
+            version: info.version,
+            types,
+        }),
+        Err(Unresolved::Unknown) => match newest_of_record(&types, &infos, &info.rec_id) {
+            Some(entry) => {
+                (entry.check_route)(info, origin, options)?;
+                Ok(entry)
+            }
+            None => Err(Error::UnknownRecId {
+                origin: origin.clone(),
+                rec_id: info.rec_id.clone(),
+                version: info.version,
+            }),
+        },
+    }
+}
+
+/// The types that RecInfo entries for `rec_id` send its files to.
+fn preferred(infos: &[RecInfo], rec_id: &str) -> Vec<TypeId> {
+    infos
+        .iter()
+        .filter(|info| info.rec_id == rec_id)
+        .filter_map(|info| info.target.map(|target| target.type_key()))
+        .collect()
 }
 
 fn resolve_in(
@@ -446,11 +506,7 @@ fn resolve_in(
     rec_id: &str,
     version: u32,
 ) -> Result<TypeEntry, Unresolved> {
-    let preferred: Vec<TypeId> = infos
-        .iter()
-        .filter(|info| info.rec_id == rec_id)
-        .filter_map(|info| info.target.map(|target| target.type_key()))
-        .collect();
+    let preferred = preferred(infos, rec_id);
     let candidates: Vec<&TypeEntry> = types
         .iter()
         .filter(|entry| entry.claims(rec_id) || preferred.contains(&entry.type_key()))
@@ -474,6 +530,27 @@ fn resolve_in(
         .filter(|entry| Some(entry.version) == newest)
         .collect();
     only(&winners)
+}
+
+/// The newest type of the record that files of `rec_id` belong to, whatever
+/// versions it reads: the RecInfo targets for `rec_id` if any, else the types that
+/// claim it; `None` when there are none, or they are of several records.
+fn newest_of_record(types: &[TypeEntry], infos: &[RecInfo], rec_id: &str) -> Option<TypeEntry> {
+    let preferred = preferred(infos, rec_id);
+    let targets: Vec<&TypeEntry> = types
+        .iter()
+        .filter(|entry| preferred.contains(&entry.type_key()))
+        .collect();
+    let pool = if targets.is_empty() {
+        types.iter().filter(|entry| entry.claims(rec_id)).collect()
+    } else {
+        targets
+    };
+    let records: BTreeSet<&str> = pool.iter().map(|entry| entry.rec_id).collect();
+    if records.len() != 1 {
+        return None;
+    }
+    pool.into_iter().max_by_key(|entry| entry.version).copied()
 }
 
 /// The one entry of `entries`, or why there is not one.
@@ -831,6 +908,29 @@ mod tests {
         let settle = [RecInfo::new("Trade").target::<Execution>()];
         assert_eq!(chosen(&types, &settle, "Trade", 1), "Execution");
         assert!(check_in(&types, &settle).is_ok());
+    }
+
+    fn newest(types: &[TypeEntry], infos: &[RecInfo], rec_id: &str) -> String {
+        newest_of_record(types, infos, rec_id).map_or("none".into(), |entry| {
+            entry
+                .type_name()
+                .rsplit("::")
+                .next()
+                .unwrap_or("")
+                .to_string()
+        })
+    }
+
+    #[test]
+    fn the_newest_type_of_the_record_answers_for_files_no_type_reads() {
+        let types = [TypeEntry::of::<TradeV1>(), TypeEntry::of::<TradeV2>()];
+        assert_eq!(newest(&types, &[], "Trade"), "TradeV2");
+        assert_eq!(newest(&types, &[], "Other"), "none");
+        // Two records claim "Trade": neither answers, until a RecInfo settles it.
+        let types = [TypeEntry::of::<TradeV2>(), TypeEntry::of::<Execution>()];
+        assert_eq!(newest(&types, &[], "Trade"), "none");
+        let settle = [RecInfo::new("Trade").target::<Execution>()];
+        assert_eq!(newest(&types, &settle, "Trade"), "Execution");
     }
 
     #[test]

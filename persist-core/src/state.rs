@@ -1,20 +1,41 @@
 //! `RecState`: a saved record as data, for migrations to edit when the Rust type
 //! that wrote it no longer exists.
 //!
-//! Edits name their place with a path: field names joined by `.`, `[]` for every
-//! element of a sequence (or every value of a map), and `::Variant` to enter an enum
-//! value only when it is that variant. An `Option` is looked through (a `None` has
-//! nothing to edit). Examples: `cash`, `positions[].qty`, `orders[]::Limit.price`.
+//! Edits name their place with a path: field names (or indexes of unnamed fields and
+//! tuples) joined by `.`, `[]` for every element of a sequence (or every value of a
+//! map), and `::Variant` to enter an enum value only when it is that variant. An
+//! `Option` on the way is looked through. Examples: `cash`, `positions[].qty`,
+//! `orders[]::Limit.price`, `by_symbol[].0`.
 //!
-//! Where a path passes through an enum value without `::Variant`, the variants that
-//! lack the field are left alone; a struct that lacks it is an error, since that is
-//! a mistake in the path.
+//! One migration runs on every old file, whatever data each holds, so a path fails
+//! only for reasons of layout, never of data:
+//!
+//! - where the data does not hold what the rest of the path names (a `None`; an
+//!   enum value of another variant than a `::Variant` step names; without
+//!   `::Variant`, a variant that lacks the field), that place is skipped: edits leave
+//!   it alone and [`get`](RecState::get) through `[]` leaves it out;
+//! - a struct (or a variant a `::Variant` step chose) that lacks the field, a `[]`
+//!   on a value that is no sequence or map, a `::Variant` on a value that is no enum,
+//!   are mistakes in the path, and errors ([`Error::State`], naming the concrete
+//!   place, as in `orders[2]::Limit.px`).
+//!
+//! An edit that fails stops at the failing place, which keeps its value; the places
+//! before it keep their edits (a failing migration step fails the load anyway).
+//!
+//! A path without `[]` names one value, so [`get`](RecState::get) of it fails when
+//! that value is skipped (saying why); read the enclosing value instead when it may
+//! be absent.
+
+mod path;
+#[cfg(test)]
+mod tests;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::Error;
 use crate::value::{self, Fields, Value};
+use path::{join, reach_mut, reach_ref, split_last, state_error, steps, FinalOption, Place, Step};
 
 /// A record's state: its REC_ID, the version it is at, and its fields as a
 /// [`Value`]. `modify_state` functions take one and return it one version newer.
@@ -74,18 +95,24 @@ impl RecState {
     ///
     /// See [`RecState`] for an example.
     pub fn rename_field(&mut self, path: &str, new_name: &str) -> Result<&mut Self, Error> {
+        if !path::is_field_name(new_name) {
+            return Err(state_error(
+                path,
+                format!("`{new_name}` is not a field name"),
+            ));
+        }
         let (parent, field) = split_last(path)?;
         for_each_holder(
             &mut self.value,
             parent,
             field,
             Missing::Fail,
-            &mut |fields, at| {
-                let named = named_fields(fields, at)?;
+            &mut |holder, here| {
+                let named = named_fields(holder, here)?;
                 if named.iter().any(|(name, _)| name == new_name) {
                     return Err(state_error(
-                        at,
-                        format!("a field `{new_name}` exists already"),
+                        here,
+                        format!("cannot rename it: a field `{new_name}` exists already"),
                     ));
                 }
                 if let Some(entry) = named.iter_mut().find(|(name, _)| name == field) {
@@ -113,8 +140,8 @@ impl RecState {
             parent,
             field,
             Missing::Fail,
-            &mut |fields, at| {
-                let named = named_fields(fields, at)?;
+            &mut |holder, here| {
+                let named = named_fields(holder, here)?;
                 if let Some(index) = named.iter().position(|(name, _)| name == field) {
                     removed.push(named.remove(index).1);
                 }
@@ -145,10 +172,10 @@ impl RecState {
             parent,
             field,
             Missing::Insert,
-            &mut |fields, at| {
-                let named = named_fields(fields, at)?;
+            &mut |holder, here| {
+                let named = named_fields(holder, here)?;
                 if named.iter().any(|(name, _)| name == field) {
-                    return Err(state_error(at, format!("a field `{field}` exists already")));
+                    return Err(state_error(here, "the field exists already"));
                 }
                 named.push((field.to_string(), value.clone()));
                 Ok(())
@@ -161,7 +188,8 @@ impl RecState {
     ///
     /// # Errors
     ///
-    /// [`Error::State`] when the path leads nowhere, or a value is not an `A`.
+    /// [`Error::State`] when the path is wrong for the layout, or a value is not an
+    /// `A`.
     ///
     /// See [`RecState`] for an example.
     pub fn map_field<A, B, F>(&mut self, path: &str, mut f: F) -> Result<&mut Self, Error>
@@ -177,11 +205,11 @@ impl RecState {
     }
 
     /// Replaces each value at `path` by `f` of it, as [`Value`]s; `f` may refuse with
-    /// a message.
+    /// a message. A path ending in `[]` maps each element.
     ///
     /// # Errors
     ///
-    /// [`Error::State`] when the path leads nowhere or `f` refuses.
+    /// [`Error::State`] when the path is wrong for the layout, or `f` refuses.
     ///
     /// ```
     /// use persist_core::value::{to_value, Value};
@@ -201,111 +229,53 @@ impl RecState {
     where
         F: FnMut(Value) -> Result<Value, String>,
     {
-        let (parent, field) = split_last(path)?;
-        for_each_holder(
+        let steps = steps(path)?;
+        let mut places = Vec::new();
+        reach_mut(
             &mut self.value,
-            parent,
-            field,
-            Missing::Fail,
-            &mut |fields, at| {
-                let slot = match fields {
-                    Fields::Named(named) => named
-                        .iter_mut()
-                        .find(|(name, _)| name == field)
-                        .map(|(_, v)| v),
-                    Fields::Tuple(values) => {
-                        field.parse::<usize>().ok().and_then(|i| values.get_mut(i))
-                    }
-                    Fields::Newtype(value) if field == "0" => Some(&mut **value),
-                    _ => None,
-                };
-                if let Some(slot) = slot {
-                    let old = std::mem::replace(slot, Value::Unit);
-                    *slot = f(old).map_err(|message| state_error(&join(at, field), message))?;
-                }
-                Ok(())
-            },
+            &steps,
+            String::new(),
+            false,
+            FinalOption::Keep,
+            &mut places,
         )?;
+        for Place { value, at, .. } in places {
+            // `f` takes the value; a copy keeps it in place if `f` refuses, so a
+            // caller that recovers from the error still has the data.
+            *value = f(value.clone()).map_err(|message| state_error(&at, message))?;
+        }
         Ok(self)
     }
 
     /// The value at `path`, read as `T`. A path through `[]` reads the values it
-    /// reaches as a sequence (so `positions[].symbol` reads as a `Vec<String>`).
+    /// reaches, in order, as one sequence (so `positions[].symbol` reads as a
+    /// `Vec<String>`, leaving out the places the module documentation says are
+    /// skipped).
     ///
     /// # Errors
     ///
-    /// [`Error::State`] when the path leads nowhere, or the value is not a `T`.
+    /// [`Error::State`] when the path is wrong for the layout, names one value that
+    /// the data does not hold, or the value is not a `T`.
     ///
     /// See [`RecState`] for an example.
     pub fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
-        let found = collect(&self.value, &steps(path)?, path)?;
-        value::from_value(found).map_err(|e| state_error(path, e.to_string()))
-    }
-}
-
-/// One step of a path.
-#[derive(Debug, PartialEq)]
-enum Step<'p> {
-    /// A field, by name (or by index for unnamed fields).
-    Field(&'p str),
-    /// Every element of a sequence, or value of a map.
-    Each,
-    /// Only an enum value of this variant.
-    Variant(&'p str),
-}
-
-/// Parses `path` into steps: `a.b[]::V.c` → a, b, each, variant V, c.
-fn steps(path: &str) -> Result<Vec<Step<'_>>, Error> {
-    let mut steps = Vec::new();
-    if path.is_empty() {
-        return Ok(steps);
-    }
-    for part in path.split('.') {
-        let (mut head, variant) = match part.split_once("::") {
-            Some((head, variant)) => (head, Some(variant)),
-            None => (part, None),
+        let steps = steps(path)?;
+        let strict = !steps.contains(&Step::Each);
+        let mut found = Vec::new();
+        reach_ref(
+            &self.value,
+            &steps,
+            String::new(),
+            false,
+            strict.then_some(path),
+            &mut found,
+        )?;
+        let value = match (strict, found.as_slice()) {
+            (true, [one]) => (*one).clone(),
+            _ => Value::Seq(found.into_iter().cloned().collect()),
         };
-        let mut each = 0;
-        while let Some(rest) = head.strip_suffix("[]") {
-            head = rest;
-            each += 1;
-        }
-        if !head.is_empty() {
-            if head.contains(['[', ']', ':']) {
-                return Err(state_error(path, format!("`{part}` is not a path step")));
-            }
-            steps.push(Step::Field(head));
-        } else if each == 0 && variant.is_none() {
-            return Err(state_error(
-                path,
-                "an empty step (`..`, or a `.` at an end)",
-            ));
-        }
-        steps.extend((0..each).map(|_| Step::Each));
-        if let Some(variant) = variant {
-            if variant.is_empty() {
-                return Err(state_error(path, "`::` names no variant"));
-            }
-            steps.push(Step::Variant(variant));
-        }
+        value::from_value(value).map_err(|e| state_error(path, e.to_string()))
     }
-    Ok(steps)
-}
-
-/// `path` without its last step (which must be a field), and that field.
-fn split_last(path: &str) -> Result<(&str, &str), Error> {
-    let (parent, field) = match path.rsplit_once('.') {
-        Some((parent, field)) => (parent, field),
-        None => ("", path),
-    };
-    if field.is_empty() || field.contains(['[', ']', ':']) {
-        return Err(state_error(
-            path,
-            "the path must end with a field name, as in `positions[].symbol`",
-        ));
-    }
-    steps(parent)?;
-    Ok((parent, field))
 }
 
 /// What to do with a struct the parent path reaches that lacks the field.
@@ -317,63 +287,59 @@ enum Missing {
     Insert,
 }
 
-/// Calls `edit` on the fields of every struct or variant that `parent` reaches
-/// under `root`, with the path to it. Enum values whose variant lacks `field` are
-/// skipped, unless the path said which variant.
+/// Calls `edit` on every struct or enum value that `parent` reaches, with the
+/// concrete path of `field` in it; see the module documentation for the places
+/// skipped and the errors.
 fn for_each_holder(
     root: &mut Value,
     parent: &str,
     field: &str,
     missing: Missing,
-    edit: &mut dyn FnMut(&mut Fields, &str) -> Result<(), Error>,
+    edit: &mut dyn FnMut(&mut Value, &str) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    let steps = steps(parent)?;
-    let mut holders = Vec::new();
-    reach(root, &steps, parent.to_string(), false, &mut holders)?;
-    let mut found = false;
-    for (value, at, chosen_variant) in holders {
-        let is_variant = matches!(value, Value::Variant { .. });
-        let fields = match value {
-            Value::Struct { fields, .. } | Value::Variant { fields, .. } => fields,
-            other => {
+    let mut places = Vec::new();
+    reach_mut(
+        root,
+        &steps(parent)?,
+        String::new(),
+        false,
+        FinalOption::LookThrough,
+        &mut places,
+    )?;
+    for Place { value, at, chosen } in places {
+        let here = join(&at, field);
+        let has = match value.fields() {
+            Some(fields) => has_field(fields, field),
+            None => {
                 return Err(state_error(
-                    &at,
-                    format!("expected a struct, found {}", other.kind()),
+                    &here,
+                    format!(
+                        "the value holding it is {}, not a struct{}",
+                        value.kind(),
+                        path::each_hint(value)
+                    ),
                 ))
             }
         };
-        let has = has_field(fields, field);
+        let unchosen_variant = !chosen && matches!(value, Value::Variant { .. });
         match missing {
-            Missing::Insert if is_variant && !chosen_variant => {
-                return Err(state_error(
-                    &at,
-                    "an enum value: say which variant gets the field, as in `path::Variant.field`",
-                ))
+            Missing::Insert if unchosen_variant => {
+                return Err(which_variant(value, parent, field, &here))
             }
             Missing::Insert => {}
             Missing::Fail if has => {}
-            // Other variants of an enum may lack the field: leave them alone.
-            Missing::Fail if is_variant && !chosen_variant => continue,
+            // Another variant may be the one with the field: leave this one alone.
+            Missing::Fail if unchosen_variant => continue,
             Missing::Fail => {
-                return Err(state_error(&join(&at, field), "no such field"));
+                return Err(state_error(
+                    &here,
+                    format!("no such field in {}", value.kind()),
+                ))
             }
         }
-        found = true;
-        edit(fields, &at)?;
-    }
-    if !found && missing == Missing::Fail && parent_has_no_wildcards(parent) {
-        return Err(state_error(
-            &join(parent, field),
-            "no such field in any variant",
-        ));
+        edit(value, &here)?;
     }
     Ok(())
-}
-
-/// A path with no `[]` reaches exactly one place, so finding nothing there is an
-/// error; through `[]` it may reach none (an empty sequence).
-fn parent_has_no_wildcards(parent: &str) -> bool {
-    !parent.contains("[]")
 }
 
 fn has_field(fields: &Fields, field: &str) -> bool {
@@ -385,160 +351,39 @@ fn has_field(fields: &Fields, field: &str) -> bool {
     }
 }
 
-/// Collects mutable references to every value `steps` reach from `value`, with
-/// their paths and whether a `::Variant` step chose them.
-fn reach<'v>(
-    value: &'v mut Value,
-    steps: &[Step<'_>],
-    at: String,
-    chosen: bool,
-    out: &mut Vec<(&'v mut Value, String, bool)>,
-) -> Result<(), Error> {
-    // An option is looked through: `None` holds nothing to edit.
-    if let Value::Option(inner) = value {
-        return match inner {
-            Some(inner) => reach(inner, steps, at, chosen, out),
-            None => Ok(()),
-        };
-    }
-    let Some((step, rest)) = steps.split_first() else {
-        out.push((value, at, chosen));
-        return Ok(());
+/// The error for adding a field to an enum value no `::Variant` step chose (the
+/// field would land in whichever variant each value happens to be).
+fn which_variant(value: &Value, parent: &str, field: &str, here: &str) -> Error {
+    let variant = match value {
+        Value::Variant { variant, .. } => variant.as_str(),
+        _ => "Variant",
     };
-    match step {
-        Step::Field(name) => {
-            let kind = value.kind();
-            let is_variant = matches!(value, Value::Variant { .. });
-            let next = match value.fields_mut() {
-                Some(Fields::Named(named)) => {
-                    named.iter_mut().find(|(n, _)| n == name).map(|(_, v)| v)
-                }
-                Some(Fields::Tuple(values)) => {
-                    name.parse::<usize>().ok().and_then(|i| values.get_mut(i))
-                }
-                Some(Fields::Newtype(inner)) if *name == "0" => Some(&mut **inner),
-                _ => None,
-            };
-            match next {
-                Some(next) => reach(next, rest, join(&at, name), false, out),
-                // Another variant of an enum: nothing of this path is here.
-                None if is_variant && !chosen => Ok(()),
-                None => Err(state_error(
-                    &join(&at, name),
-                    format!("no such field in {kind}"),
-                )),
-            }
-        }
-        Step::Each => {
-            let items: Vec<&mut Value> = match value {
-                Value::Seq(items) | Value::Tuple(items) => items.iter_mut().collect(),
-                Value::Map(entries) => entries.iter_mut().map(|(_, v)| v).collect(),
-                other => {
-                    return Err(state_error(
-                        &format!("{at}[]"),
-                        format!("expected a sequence or a map, found {}", other.kind()),
-                    ))
-                }
-            };
-            for (i, item) in items.into_iter().enumerate() {
-                reach(item, rest, format!("{at}[{i}]"), false, out)?;
-            }
-            Ok(())
-        }
-        Step::Variant(name) => match value {
-            Value::Variant { variant, .. } if variant == name => {
-                reach(value, rest, format!("{at}::{name}"), true, out)
-            }
-            Value::Variant { .. } => Ok(()),
-            other => Err(state_error(
-                &at,
-                format!("expected an enum value, found {}", other.kind()),
-            )),
-        },
-    }
+    state_error(
+        here,
+        format!(
+            "the value holding it is {}: say which variant gets the field, as in `{parent}::{variant}.{field}`",
+            value.kind()
+        ),
+    )
 }
 
-/// The value `steps` reach from `value`, cloned; through `[]`, a sequence of them.
-fn collect(value: &Value, steps: &[Step<'_>], path: &str) -> Result<Value, Error> {
-    if let Value::Option(inner) = value {
-        return match inner {
-            Some(inner) => collect(inner, steps, path),
-            None => Ok(Value::Option(None)),
-        };
-    }
-    let Some((step, rest)) = steps.split_first() else {
-        return Ok(value.clone());
-    };
-    match step {
-        Step::Field(name) => {
-            let next = match value.fields() {
-                Some(Fields::Named(named)) => named.iter().find(|(n, _)| n == name).map(|(_, v)| v),
-                Some(Fields::Tuple(values)) => {
-                    name.parse::<usize>().ok().and_then(|i| values.get(i))
-                }
-                Some(Fields::Newtype(inner)) if *name == "0" => Some(&**inner),
-                _ => None,
-            };
-            match next {
-                Some(next) => collect(next, rest, path),
-                None => Err(state_error(
-                    path,
-                    format!("no field `{name}` in {}", value.kind()),
-                )),
-            }
-        }
-        Step::Each => {
-            let items: Vec<&Value> = match value {
-                Value::Seq(items) | Value::Tuple(items) => items.iter().collect(),
-                Value::Map(entries) => entries.iter().map(|(_, v)| v).collect(),
-                other => {
-                    return Err(state_error(
-                        path,
-                        format!("expected a sequence or a map, found {}", other.kind()),
-                    ))
-                }
-            };
-            let collected = items
-                .into_iter()
-                .map(|item| collect(item, rest, path))
-                .collect::<Result<_, _>>()?;
-            Ok(Value::Seq(collected))
-        }
-        Step::Variant(name) => match value {
-            Value::Variant { variant, .. } if variant == name => collect(value, rest, path),
-            other => Err(state_error(
-                path,
-                format!("expected the variant `{name}`, found {}", other.kind()),
-            )),
-        },
-    }
-}
-
-/// The named fields of a struct, or an error saying it has none.
+/// The named fields of a struct or variant (at `here`, the field's path), or an
+/// error saying it has none.
 fn named_fields<'f>(
-    fields: &'f mut Fields,
-    at: &str,
+    holder: &'f mut Value,
+    here: &str,
 ) -> Result<&'f mut Vec<(String, Value)>, Error> {
-    match fields {
-        Fields::Named(named) => Ok(named),
-        _ => Err(state_error(
-            at,
-            "only named fields can be renamed, added or removed",
-        )),
+    if !matches!(holder.fields(), Some(Fields::Named(_))) {
+        return Err(state_error(
+            here,
+            format!(
+                "{} has no named fields; only named fields can be renamed, added or removed",
+                holder.kind()
+            ),
+        ));
     }
-}
-
-fn join(path: &str, field: &str) -> String {
-    if path.is_empty() {
-        field.to_string()
-    } else {
-        format!("{path}.{field}")
-    }
-}
-
-fn state_error(path: &str, detail: impl Into<String>) -> Error {
-    Error::State {
-        path: path.to_string(),
-        detail: detail.into(),
+    match holder.fields_mut() {
+        Some(Fields::Named(named)) => Ok(named),
+        _ => unreachable!("checked just above"),
     }
 }

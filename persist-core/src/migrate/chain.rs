@@ -10,7 +10,7 @@ use crate::record::Pickleable;
 use crate::state::RecState;
 
 /// How files of other REC_IDs and older versions reach a type; returned by
-/// [`Schema::lineage`].
+/// [`Schema::lineage`](crate::Schema::lineage).
 ///
 /// `#[derive(Pickleable)]` builds it from `#[pickle(aliases = [..], from = Older)]`;
 /// types that are not records have [`Lineage::none`].

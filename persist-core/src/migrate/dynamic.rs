@@ -1,6 +1,7 @@
 //! Migrations over [`RecState`]: the registry's `modify_state` steps, mixed with
 //! typed links, and the upgrade of nested records to the versions the program has.
 
+use std::cmp::Reverse;
 use std::collections::HashMap;
 
 use serde::de::DeserializeOwned;
@@ -9,81 +10,163 @@ use super::chain::older_link;
 use super::rec_id_and_version;
 use crate::error::{Error, Origin};
 use crate::record::Pickleable;
-use crate::registry;
+use crate::registry::{self, RecInfo, TypeEntry};
 use crate::schema::{Description, Schema};
 use crate::state::RecState;
 use crate::value::{self, Fields, Value};
 
-/// Builds `T` from `state`: while the state is older than `T`, it takes `T`'s typed
-/// chain if that reaches the state's version, else the registry's migration step
-/// from that version; at `T`'s version, `T` is deserialized from the value.
-///
-/// Every step raises the version and every link lowers it, so the walk ends.
+/// Builds `T` from `state`, walking the hops [`plan`] finds from the state's
+/// version up to `T`'s: `T`'s own typed chain, the registry's migration steps, and
+/// the typed links of the older types the registry knows, in any mix. At `T`'s
+/// version, `T` is deserialized from the value.
 pub(crate) fn from_state<T: Schema + DeserializeOwned>(
     mut state: RecState,
     origin: &Origin,
 ) -> Result<T, Error> {
     let (rec_id, version) = rec_id_and_version(&Description::of::<T>());
+    if state.version > version {
+        return Err(Error::NewerVersion {
+            origin: origin.clone(),
+            rec_id: state.rec_id,
+            found: state.version,
+            newest: version,
+        });
+    }
     let older = T::lineage()
         .older
         .filter(|link| version == 0 || link.version < version);
+    let file_rec_id = state.rec_id.clone();
+    let hops = plan(
+        [&file_rec_id, &rec_id],
+        state.version,
+        version,
+        older.map(|link| link.reaches),
+    )
+    .map_err(|stuck| no_path(origin, &file_rec_id, stuck, version))?;
+    for hop in hops {
+        state = match hop {
+            Hop::Own => {
+                return match older {
+                    Some(link) => (link.upgrade_state)(state, origin),
+                    // `plan` ends in `Own` only when there is a link.
+                    None => Err(no_path(origin, &file_rec_id, state.version, version)),
+                };
+            }
+            Hop::Step(step) => {
+                let from = state.version;
+                let to = step.step().map_or(version, |(_, to)| to);
+                match step.run_step(state) {
+                    Some(result) => result.map_err(|source| Error::Migration {
+                        origin: origin.clone(),
+                        rec_id: file_rec_id.clone(),
+                        from,
+                        to,
+                        source: Box::new(source),
+                    })?,
+                    None => return Err(no_path(origin, &file_rec_id, from, version)),
+                }
+            }
+            Hop::Typed(entry) => {
+                let value = entry.upgraded_value(state, origin)?;
+                RecState::new(file_rec_id.clone(), entry.version(), value)
+            }
+        };
+    }
+    value::from_value(state.value).map_err(|e| Error::Decode {
+        origin: origin.clone(),
+        type_name: rec_id.clone(),
+        detail: e.to_string(),
+    })
+}
+
+/// One hop of a walk up the versions of a record.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Hop {
+    /// The wanted type's own typed chain reads the state from here: the walk ends
+    /// through it.
+    Own,
+    /// A migration step of the registry.
+    Step(RecInfo),
+    /// An older type of the record, known to the registry, whose typed chain reads
+    /// the state: the state is built as that type, and the walk goes on from its
+    /// version.
+    Typed(TypeEntry),
+}
+
+/// The hops from `version` up to `wanted`, for the state of a file saved as
+/// `rec_ids[0]` on its way to a type whose REC_ID is `rec_ids[1]`; or the version
+/// at which the walk gets stuck. `own` says whether the wanted type's own typed
+/// chain reaches a version.
+///
+/// At each version the wanted type's own chain is taken if it reaches the state,
+/// else the registry's migration step from that version, else the typed link of the
+/// newest older type of the record (registered, below `wanted`) whose chain reads
+/// that version and from whose version the rest of the walk gets through. Steps
+/// raise the version and a typed hop lands on a newer type, so the walk ends; a
+/// typed hop's own walk aims below `wanted`, so the search ends too.
+pub(crate) fn plan(
+    rec_ids: [&str; 2],
+    mut version: u32,
+    wanted: u32,
+    own: Option<fn(&str, u32) -> bool>,
+) -> Result<Vec<Hop>, u32> {
+    let mut hops = Vec::new();
     loop {
-        if state.version == version {
-            return value::from_value(state.value).map_err(|e| Error::Decode {
-                origin: origin.clone(),
-                type_name: rec_id.clone(),
-                detail: e.to_string(),
-            });
+        if version == wanted {
+            return Ok(hops);
         }
-        if state.version > version {
-            return Err(Error::NewerVersion {
-                origin: origin.clone(),
-                rec_id: state.rec_id,
-                found: state.version,
-                newest: version,
-            });
+        if version > wanted {
+            return Err(version);
         }
-        if let Some(link) = older.filter(|link| (link.reaches)(&state.rec_id, state.version)) {
-            return (link.upgrade_state)(state, origin);
+        if own.is_some_and(|reaches| reaches(rec_ids[0], version)) {
+            hops.push(Hop::Own);
+            return Ok(hops);
         }
-        let Some(step) = registry::state_step(&[&state.rec_id, &rec_id], state.version) else {
-            return Err(no_path(origin, &state.rec_id, state.version, version));
-        };
-        let (from, to) = step.step().unwrap_or((state.version, version));
-        let file_rec_id = state.rec_id.clone();
-        state = match step.run_step(state) {
-            Some(result) => result.map_err(|source| Error::Migration {
-                origin: origin.clone(),
-                rec_id: file_rec_id,
-                from,
-                to,
-                source: Box::new(source),
-            })?,
-            None => return Err(no_path(origin, &rec_id, from, version)),
-        };
+        if let Some((step, (_, to))) = registry::state_step(&rec_ids, version)
+            .and_then(|step| step.step().map(|versions| (step, versions)))
+        {
+            hops.push(Hop::Step(step));
+            version = to;
+            continue;
+        }
+        let mut typed: Vec<TypeEntry> = registry::types()
+            .into_iter()
+            .filter(|entry| {
+                rec_ids.contains(&entry.rec_id())
+                    && version < entry.version()
+                    && entry.version() < wanted
+                    && entry.reads(version)
+            })
+            .collect();
+        typed.sort_by_key(|entry| Reverse(entry.version()));
+        // Stuck as far up as any typed hop got, so the error names the step that
+        // is really missing.
+        let mut stuck = version;
+        for entry in typed {
+            match plan(rec_ids, entry.version(), wanted, own) {
+                Ok(rest) => {
+                    hops.push(Hop::Typed(entry));
+                    hops.extend(rest);
+                    return Ok(hops);
+                }
+                Err(at) => stuck = stuck.max(at),
+            }
+        }
+        return Err(stuck);
     }
 }
 
 /// The version at which the walk from `version` (of a file saved as `rec_id`) to
-/// `T` gets stuck, or `None` when it reaches `T`. Mirrors [`from_state`] without
-/// running anything.
-pub(crate) fn gap<T: Pickleable>(rec_id: &str, mut version: u32) -> Option<u32> {
-    let older = older_link::<T>();
-    loop {
-        if version == T::VERSION {
-            return None;
-        }
-        if version > T::VERSION {
-            return Some(version);
-        }
-        if older.is_some_and(|link| (link.reaches)(rec_id, version)) {
-            return None;
-        }
-        match registry::state_step(&[rec_id, T::REC_ID], version).and_then(|step| step.step()) {
-            Some((_, to)) => version = to,
-            None => return Some(version),
-        }
-    }
+/// `T` gets stuck, or `None` when it reaches `T`: what [`from_state`] would walk,
+/// without running anything.
+pub(crate) fn gap<T: Pickleable>(rec_id: &str, version: u32) -> Option<u32> {
+    plan(
+        [rec_id, T::REC_ID],
+        version,
+        T::VERSION,
+        older_link::<T>().map(|link| link.reaches),
+    )
+    .err()
 }
 
 /// The error for a walk stuck at `found` on its way to `wanted`.

@@ -1,6 +1,6 @@
 //! The way from the version a file was written by to the type a load asks for.
 //!
-//! A typed load reads the file's header and picks a [`Route`] before it reads the
+//! A typed load reads the file's header and picks a `Route` before it reads the
 //! payload:
 //!
 //! 1. the file's REC_ID must be the type's, one of its aliases, or one that a
@@ -8,17 +8,20 @@
 //! 2. same VERSION and schema (or the same shape under renamed types): the payload is
 //!    decoded straight into the type, the hot path;
 //! 3. same VERSION, another schema: the differences are listed
-//!    ([`diff`](crate::schema::diff)); when each is safe (a field added with a
+//!    ([`diff`]); when each is safe (a field added with a
 //!    default, removed, reordered, a variant added, a number widened, a nested
 //!    record's version changed) the payload is read as a [`Value`](crate::value::Value)
 //!    with the file's schema and the type is deserialized from it; otherwise
 //!    [`Error::SchemaChanged`] lists them;
 //! 4. an older VERSION: the typed chain (`#[pickle(from = Older)]`, module
-//!    [`chain`]) decodes the payload as the link of the file's version and converts
+//!    `chain`) decodes the payload as the link of the file's version and converts
 //!    it upward; when the chain alone does not reach that version, the payload is
-//!    read as a [`RecState`](crate::RecState) and carried up by the registry's
-//!    `modify_state` steps and the typed links, in any mix ([`dynamic`]); a version
-//!    neither reaches is [`Error::NoUpgradePath`], naming the missing step;
+//!    read as a [`RecState`] and carried up by the registry's
+//!    `modify_state` steps, the type's own typed links, and the typed links of the
+//!    older types of the record that the registry knows (so `V2 from V1`, then a
+//!    step from v2, reaches a `V3` that has no `from`), in any mix (module `dynamic`); a
+//!    version none of them leaves is [`Error::NoUpgradePath`], naming the missing
+//!    step;
 //! 5. a newer VERSION: [`Error::NewerVersion`], unless
 //!    [`LoadOptions::allow_newer`] is set and the newer schema only adds fields,
 //!    which are then dropped.
@@ -224,15 +227,14 @@ pub(crate) fn route<T: Schema + DeserializeOwned>(
             if let Some(link) = older.filter(|link| link.reads(info.version)) {
                 return Ok(Route::Upgrade(link.upgrade));
             }
-            match dynamic_gap(
-                &info.rec_id,
-                &identity.rec_id,
+            match dynamic::plan(
+                [&info.rec_id, &identity.rec_id],
                 info.version,
                 identity.version,
-                older,
+                older.map(|link| link.reaches),
             ) {
-                None => Ok(Route::Migrate),
-                Some(stuck) => Err(dynamic::no_path(
+                Ok(_) => Ok(Route::Migrate),
+                Err(stuck) => Err(dynamic::no_path(
                     origin,
                     &info.rec_id,
                     stuck,
@@ -291,29 +293,6 @@ fn same_version_route<T>(
     })
 }
 
-/// Where the walk from `found` up to `wanted` gets stuck, for a type whose REC_ID is
-/// `family` and whose chain starts with `older`: `None` when it gets through.
-fn dynamic_gap<T>(
-    file_rec_id: &str,
-    family: &str,
-    mut found: u32,
-    wanted: u32,
-    older: Option<Link<T>>,
-) -> Option<u32> {
-    loop {
-        if found == wanted || older.is_some_and(|link| (link.reaches)(file_rec_id, found)) {
-            return None;
-        }
-        if found > wanted {
-            return Some(found);
-        }
-        match crate::registry::state_step(&[file_rec_id, family], found).and_then(|s| s.step()) {
-            Some((_, to)) => found = to,
-            None => return Some(found),
-        }
-    }
-}
-
 /// The REC_ID and VERSION a description is saved under: the root's record identity,
 /// or for types that are not records, the type's name and version 0.
 pub(crate) fn rec_id_and_version(description: &Description) -> (String, u32) {
@@ -361,20 +340,20 @@ mod tests {
     use crate::record::Pickleable;
     use crate::schema::{Body, Builder, Definition, Fields, Node, RecordId};
 
-    /// A unit record `$ty` ("X", `$version`) whose chain links to `$older`.
+    /// A unit record `$ty` (`$id`, `$version`) whose chain links to `$older`.
     macro_rules! record {
-        ($ty:ident, $version:literal $(, from = $older:ident)?) => {
+        ($ty:ident, $id:literal, $version:literal $(, from = $older:ident)?) => {
             #[derive(serde::Serialize, serde::Deserialize, Debug)]
             struct $ty;
             impl Pickleable for $ty {
-                const REC_ID: &'static str = "X";
+                const REC_ID: &'static str = $id;
                 const VERSION: u32 = $version;
             }
             impl Schema for $ty {
                 fn describe(b: &mut Builder) -> Node {
                     b.define::<Self>(stringify!($ty).into(), |_| {
                         Definition::new("", Body::Struct(Fields::Unit))
-                            .with_record(RecordId::new("X", $version))
+                            .with_record(RecordId::new($id, $version))
                     })
                 }
                 $(fn lineage() -> Lineage<Self> {
@@ -385,9 +364,9 @@ mod tests {
     }
 
     // A hand-written loop: A (v2) says it comes from B (v5), which comes from A.
-    record!(LoopA, 2, from = LoopB);
-    record!(LoopB, 5, from = LoopA);
-    record!(Old, 1);
+    record!(LoopA, "X", 2, from = LoopB);
+    record!(LoopB, "X", 5, from = LoopA);
+    record!(Old, "X", 1);
     impl From<LoopB> for LoopA {
         fn from(_: LoopB) -> Self {
             LoopA
@@ -421,5 +400,39 @@ mod tests {
         );
         let a_file = crate::to_bytes(&LoopA).unwrap();
         crate::from_bytes::<LoopB>(&a_file).unwrap();
+    }
+
+    // "Y": v1 reaches v2 by the typed link of a registered older type; nothing
+    // leaves v2 on the way to v4.
+    record!(YV1, "Y", 1);
+    record!(YV2, "Y", 2, from = YV1);
+    record!(YV4, "Y", 4);
+    impl From<YV1> for YV2 {
+        fn from(_: YV1) -> Self {
+            YV2
+        }
+    }
+    crate::submit! { crate::registry::TypeEntry::of::<YV2>() }
+
+    #[test]
+    fn a_walk_stuck_after_a_typed_hop_reports_where_it_got_to() {
+        // YV2 is no hop on the way to v2 itself (only types below the target are).
+        assert_eq!(dynamic::plan(["Y", "Y"], 1, 2, None).err(), Some(1));
+        // YV2 takes v1 to v2; nothing leaves v2.
+        assert_eq!(dynamic::plan(["Y", "Y"], 1, 4, None).err(), Some(2));
+        assert!(crate::registry::TypeEntry::of::<YV2>().reaches("Y", 1));
+        assert!(!crate::registry::TypeEntry::of::<YV4>().reaches("Y", 1));
+    }
+
+    #[test]
+    fn a_gap_after_a_typed_link_names_the_version_the_link_reached() {
+        let old_file = crate::to_bytes(&YV1).unwrap();
+        let err = crate::from_bytes::<YV4>(&old_file).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "in-memory bytes: no migration of `Y` from v2 (on the way to v4): add a chain link of version 2 (`#[pickle(from = ..)]`) or a step `RecInfo::new(\"Y\").from_version(2).modify_state(..)`"
+        );
+        // The older type itself reads it.
+        crate::from_bytes::<YV2>(&old_file).unwrap();
     }
 }
