@@ -2,6 +2,7 @@
 //! type's description and in the file header.
 
 use std::fmt::Debug;
+use std::marker::PhantomData;
 
 use persist::schema::{Description, RecordId};
 use persist::{Pickleable, Schema};
@@ -58,6 +59,20 @@ where
     assert_eq!(info.schema, Description::of::<T>());
     let back: T = persist::from_bytes(&bytes).expect("load");
     assert_eq!(&back, value);
+}
+
+/// Saves `value` into a fresh directory under its default file name and loads it
+/// back by discovery, as a user of the class-style API would.
+#[track_caller]
+fn save_and_load_in_a_directory<T>(value: &T)
+where
+    T: Pickleable + PartialEq + Debug,
+{
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = value.save_to(dir.path()).expect("save");
+    assert_eq!(path, dir.path().join(format!("{}.pickle", T::REC_ID)));
+    assert_eq!(&T::load_from(dir.path()).expect("load"), value);
+    assert_eq!(&T::load_from(&path).expect("load the file"), value);
 }
 
 fn identity<T: Pickleable>() -> (&'static str, u32) {
@@ -196,4 +211,101 @@ fn manual_schema_uses_the_types_own_schema_impl() {
             .unwrap(),
         Cents(-1234)
     );
+}
+
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+struct Heartbeat;
+
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+#[rec_id = "Span"]
+#[pickle(version = 2)]
+struct Interval(u64, u64, String);
+
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+struct Meters(f64);
+
+#[test]
+fn a_unit_struct_record_round_trips() {
+    assert_eq!(identity::<Heartbeat>(), ("Heartbeat", 1));
+    assert_eq!(
+        Description::of::<Heartbeat>().to_string(),
+        "type Heartbeat\n#[rec_id = \"Heartbeat\"] #[pickle(version = 1)]\nstruct Heartbeat;"
+    );
+    round_trip(&Heartbeat, "Heartbeat", 1);
+    save_and_load_in_a_directory(&Heartbeat);
+}
+
+#[test]
+fn tuple_struct_records_round_trip() {
+    assert_eq!(identity::<Interval>(), ("Span", 2));
+    assert_eq!(
+        Description::of::<Interval>().to_string(),
+        "type Interval\n#[rec_id = \"Span\"] #[pickle(version = 2)]\n\
+         struct Interval(u64, u64, String);"
+    );
+    let interval = Interval(10, 20, "lunch".into());
+    round_trip(&interval, "Span", 2);
+    save_and_load_in_a_directory(&interval);
+
+    assert_eq!(
+        Description::of::<Meters>().to_string(),
+        "type Meters\n#[rec_id = \"Meters\"] #[pickle(version = 1)]\nstruct Meters(f64);"
+    );
+    round_trip(&Meters(-0.5), "Meters", 1);
+    save_and_load_in_a_directory(&Meters(-0.5));
+}
+
+/// Neither `Schema` nor `Serialize`: a marker that only tags a record's type.
+#[derive(Debug, PartialEq)]
+struct Opaque;
+
+/// A record tagged by a phantom type of any kind: `bound = ""` asks for no
+/// `T: Schema`, and serde needs none for `PhantomData`.
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+#[schema(bound = "")]
+struct Handle<T> {
+    id: u64,
+    marker: PhantomData<T>,
+}
+
+#[test]
+fn a_record_with_a_phantom_parameter_needs_no_bound_on_it() {
+    assert_eq!(identity::<Handle<Opaque>>(), ("Handle", 1));
+    // Unbounded, the argument is not part of the name.
+    assert_eq!(
+        Description::of::<Handle<Opaque>>().to_string(),
+        "type Handle\n#[rec_id = \"Handle\"] #[pickle(version = 1)]\n\
+         struct Handle { id: u64, marker: () }"
+    );
+    let handle = Handle::<Opaque> {
+        id: 42,
+        marker: PhantomData,
+    };
+    round_trip(&handle, "Handle", 1);
+    save_and_load_in_a_directory(&handle);
+}
+
+/// A generic record with a serde bound that differs between the sides: the
+/// `Schema` impl takes the serialize side.
+#[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq)]
+#[serde(bound(
+    serialize = "T: Serialize + Schema",
+    deserialize = "T: Deserialize<'de>"
+))]
+struct Log<T> {
+    entries: Vec<T>,
+}
+
+#[test]
+fn a_record_with_a_serde_bound_round_trips() {
+    let log = Log {
+        entries: vec!["a".to_string(), "b".to_string()],
+    };
+    assert_eq!(
+        Description::of::<Log<String>>().to_string(),
+        "type Log<String>\n#[rec_id = \"Log\"] #[pickle(version = 1)]\n\
+         struct Log<String> { entries: Vec<String> }"
+    );
+    round_trip(&log, "Log", 1);
+    save_and_load_in_a_directory(&log);
 }

@@ -3,8 +3,10 @@
 //! their binary because they change the working directory.)
 
 use std::fs;
+use std::path::Path;
 
-use persist::{Compression, Error, Pickleable, SaveOptions};
+use persist::schema::{Body, Builder, Definition, Field, Fields, Node, RecordId};
+use persist::{Compression, Error, Pickleable, SaveOptions, Schema};
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize, Pickleable, Debug, Clone, PartialEq)]
@@ -117,4 +119,64 @@ fn leftover_temporary_files_are_never_discovered() {
     .unwrap();
     portfolio().save_to(dir.path()).unwrap();
     assert_eq!(Portfolio::load_from(dir.path()).unwrap(), portfolio());
+}
+
+/// A hand-written record whose REC_ID would climb out of its directory. The derive
+/// refuses such an id at compile time, so only a manual impl can have one, and the
+/// run-time checks are what stand in its way.
+#[derive(Serialize, Deserialize, Debug, PartialEq)]
+struct Escapee {
+    value: u8,
+}
+
+impl Pickleable for Escapee {
+    const REC_ID: &'static str = "../evil";
+    const VERSION: u32 = 1;
+}
+
+impl Schema for Escapee {
+    fn describe(builder: &mut Builder) -> Node {
+        builder.define::<Self>("Escapee".into(), |b| {
+            let fields = vec![Field::new("value", u8::describe(b))];
+            Definition::new("Escapee", Body::Struct(Fields::Named(fields)))
+                .with_record(RecordId::new(Self::REC_ID, Self::VERSION))
+        })
+    }
+}
+
+/// Whether `result` is the refusal of Escapee's REC_ID.
+fn refused<T: std::fmt::Debug>(result: Result<T, Error>) -> bool {
+    matches!(result, Err(Error::InvalidRecId { ref rec_id, .. }) if rec_id == "../evil")
+}
+
+#[test]
+fn a_rec_id_that_would_leave_the_directory_is_refused() {
+    let outer = tempfile::tempdir().unwrap();
+    let dir = outer.path().join("inner");
+    fs::create_dir(&dir).unwrap();
+    let value = Escapee { value: 1 };
+
+    assert!(refused(value.save_to(&dir)));
+    assert!(refused(value.save_to(dir.join(""))));
+    assert!(refused(
+        value.save_with(&SaveOptions::new().directory(&dir))
+    ));
+    // In `./`, it would have climbed to the parent of the working directory.
+    assert!(refused(value.save()));
+    assert!(!Path::new("../evil.pickle").exists());
+    // Nothing was written, inside the directory or beside it.
+    assert_eq!(fs::read_dir(&dir).unwrap().count(), 0);
+    let beside: Vec<_> = fs::read_dir(outer.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    assert_eq!(beside, ["inner"]);
+
+    // A file where the id points is not found through it either.
+    fs::write(
+        outer.path().join("evil.pickle"),
+        persist::to_bytes(&value).unwrap(),
+    )
+    .unwrap();
+    assert!(refused(Escapee::load_from(&dir)));
 }

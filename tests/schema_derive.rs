@@ -818,3 +818,177 @@ fn a_description_mismatch_is_caught_by_the_walker() {
     let result = std::panic::catch_unwind(|| follow(&wrong, payload));
     assert!(result.is_err());
 }
+
+// ---------------------------------------------------------------------------
+// Bounds
+// ---------------------------------------------------------------------------
+
+/// A type with neither `Schema` nor `Serialize`: only ever a phantom argument.
+#[derive(Debug, PartialEq)]
+struct Opaque;
+
+/// Another, to tell instantiations apart.
+#[derive(Debug, PartialEq)]
+struct AlsoOpaque;
+
+/// serde needs no bound on `T` (it is only in `PhantomData`), and `bound = ""`
+/// tells the Schema derive that it needs none either.
+#[derive(Serialize, Deserialize, Schema, Debug, PartialEq)]
+#[serde(bound = "")]
+struct Tagged<T> {
+    id: u64,
+    marker: PhantomData<T>,
+}
+
+/// The same through our own attribute, with serde left to infer its bounds.
+#[derive(Serialize, Deserialize, Schema, Debug, PartialEq)]
+#[schema(bound = "")]
+struct Labelled<T> {
+    label: String,
+    #[serde(skip)]
+    marker: PhantomData<T>,
+}
+
+#[test]
+fn a_bound_lets_a_phantom_parameter_go_without_schema() {
+    // `T` is bounded by nothing, so the name leaves it out.
+    assert_eq!(
+        describe::<Tagged<Opaque>>(),
+        "type Tagged\nstruct Tagged { id: u64, marker: () }"
+    );
+    assert_eq!(
+        describe::<Labelled<Opaque>>(),
+        "type Labelled\nstruct Labelled { label: String }"
+    );
+    round_trip(&Tagged::<Opaque> {
+        id: 7,
+        marker: PhantomData,
+    });
+    round_trip(&Labelled::<Opaque> {
+        label: "x".into(),
+        marker: PhantomData,
+    });
+    // The price, which the derive's docs state: the argument is not part of the
+    // saved identity, so another instantiation reads the same file.
+    let bytes = persist::to_bytes(&Tagged::<Opaque> {
+        id: 7,
+        marker: PhantomData,
+    })
+    .unwrap();
+    let other: Tagged<AlsoOpaque> = persist::from_bytes(&bytes).unwrap();
+    assert_eq!(other.id, 7);
+}
+
+/// Without a bound, a phantom argument is part of the name (and needs `Schema`):
+/// the same bytes, a different meaning.
+#[derive(Serialize, Deserialize, Schema, Debug, PartialEq)]
+struct Quantity<T> {
+    amount: i64,
+    #[serde(skip)]
+    marker: PhantomData<T>,
+}
+
+#[test]
+fn without_a_bound_every_type_argument_is_in_the_name() {
+    assert_eq!(
+        describe::<Quantity<Marker>>(),
+        "type Quantity<Marker>\nstruct Marker;\nstruct Quantity<Marker> { amount: i64 }"
+    );
+    let bytes = persist::to_bytes(&Quantity::<Marker> {
+        amount: 3,
+        marker: PhantomData,
+    })
+    .unwrap();
+    // A plain type is identified by its name: this file holds another type.
+    let err = persist::from_bytes::<Quantity<u8>>(&bytes).unwrap_err();
+    assert!(matches!(err, persist::Error::WrongType { .. }), "{err:?}");
+}
+
+/// serde's two sides differ; the Schema impl takes the serialize side (the
+/// deserialize side names `'de`, which only serde's `Deserialize` impl has, so this
+/// would not compile if it were taken).
+#[derive(Serialize, Deserialize, Schema, Debug, PartialEq)]
+#[serde(bound(
+    serialize = "T: Serialize + Schema",
+    deserialize = "T: Deserialize<'de>"
+))]
+struct Batch<T> {
+    items: Vec<T>,
+}
+
+#[test]
+fn serdes_serialize_bound_is_the_schema_bound() {
+    // `Schema` is in the bound, so the argument is in the name.
+    assert_eq!(
+        describe::<Batch<u16>>(),
+        "type Batch<u16>\nstruct Batch<u16> { items: Vec<u16> }"
+    );
+    round_trip(&Batch {
+        items: vec![1u16, 2],
+    });
+}
+
+/// A source of readings, whose item type is an associated type.
+trait Source {
+    /// What one reading is.
+    type Item;
+}
+
+#[derive(Serialize, Deserialize, Schema, Debug, PartialEq)]
+struct Thermometer;
+
+impl Source for Thermometer {
+    type Item = f32;
+}
+
+/// A field whose whole type is `S::Item`: serde's rule bounds `S::Item` itself,
+/// which `S: Schema` would not give.
+#[derive(Serialize, Deserialize, Schema, Debug, PartialEq)]
+struct Latest<S: Source> {
+    value: S::Item,
+}
+
+/// `Vec<S::Item>` is beyond the inference (serde's too): the field says what it
+/// needs, and without `#[schema(bound)]` this would not compile.
+#[derive(Serialize, Deserialize, Schema, Debug, PartialEq)]
+struct Readings<S: Source> {
+    #[schema(bound = "S::Item: Schema")]
+    #[serde(bound(
+        serialize = "S::Item: Serialize",
+        deserialize = "S::Item: Deserialize<'de>"
+    ))]
+    values: Vec<S::Item>,
+}
+
+/// serde's field bound serves the Schema impl too when it names `Schema`.
+#[derive(Serialize, Deserialize, Schema, Debug, PartialEq)]
+struct Peaks<S: Source> {
+    #[serde(bound(
+        serialize = "S::Item: Serialize + Schema",
+        deserialize = "S::Item: Deserialize<'de>"
+    ))]
+    peaks: Vec<S::Item>,
+}
+
+#[test]
+fn associated_types_are_bounded_by_inference_or_by_the_field() {
+    assert_eq!(
+        describe::<Latest<Thermometer>>(),
+        "type Latest<Thermometer>\nstruct Thermometer;\nstruct Latest<Thermometer> { value: f32 }"
+    );
+    assert_eq!(
+        describe::<Readings<Thermometer>>(),
+        "type Readings<Thermometer>\nstruct Thermometer;\n\
+         struct Readings<Thermometer> { values: Vec<f32> }"
+    );
+    assert_eq!(
+        describe::<Peaks<Thermometer>>(),
+        "type Peaks<Thermometer>\nstruct Thermometer;\n\
+         struct Peaks<Thermometer> { peaks: Vec<f32> }"
+    );
+    round_trip(&Latest::<Thermometer> { value: 21.5 });
+    round_trip(&Readings::<Thermometer> {
+        values: vec![1.0, -2.5],
+    });
+    round_trip(&Peaks::<Thermometer> { peaks: vec![9.0] });
+}

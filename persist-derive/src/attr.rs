@@ -1,19 +1,21 @@
-//! The attributes the derives read: serde's and our own `#[schema(..)]`.
+//! The attributes the derives read: serde's, and our own `#[schema(..)]` (read by
+//! [`schema_attr`](crate::schema_attr)).
 //!
-//! serde's attributes are read for two reasons: to give fields and variants the
-//! names serde gives them, and to notice every key that changes what serde writes,
-//! so that [`valid`](crate::valid) can judge it. Everything else in `#[serde(..)]`
-//! is skipped without judgement: `serde_derive` itself reports malformed or duplicate
-//! serde attributes, so this parser is tolerant and only insists on the values it
-//! needs (a `rename` string, a `rename_all` rule).
+//! serde's attributes are read for three reasons: to give fields and variants the
+//! names serde gives them, to notice every key that changes what serde writes, so
+//! that [`valid`](crate::valid) can judge it, and to honour serde's `bound`.
+//! Everything else in `#[serde(..)]` is skipped without judgement: `serde_derive`
+//! itself reports malformed or duplicate serde attributes, so this parser is tolerant
+//! and only insists on the values it needs (a `rename` string, a `rename_all` rule).
 
 use proc_macro2::{Span, TokenTree};
 use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
-use syn::{token, Attribute, LitStr, Token, Type};
+use syn::{token, Attribute, LitStr, Token, Type, WherePredicate};
 
 use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
+use crate::schema_attr::{self, Place};
 
 /// Container keys that change the encoding, kept for [`valid`](crate::valid) to judge.
 const CONTAINER_KEYS: &[&str] = &[
@@ -63,6 +65,9 @@ pub struct Container {
     pub rename_all_fields: RenameRule,
     /// Where `transparent` was written, if it was.
     pub transparent: Option<Span>,
+    /// `#[schema(bound = "..")]`, else the serialize side of serde's `bound`: the
+    /// predicates of the `Schema` impl, given instead of the inferred ones.
+    pub bound: Option<Vec<WherePredicate>>,
     /// Keys from [`CONTAINER_KEYS`].
     pub seen: Vec<Seen>,
 }
@@ -73,6 +78,9 @@ pub struct Variant {
     pub rename: Option<String>,
     /// `rename_all`: applies to this variant's fields.
     pub rename_all: RenameRule,
+    /// As [`Container::bound`], for this variant: predicates added to the
+    /// `Schema` impl instead of the ones its fields would add.
+    pub bound: Option<Vec<WherePredicate>>,
     /// Keys from [`VARIANT_KEYS`].
     pub seen: Vec<Seen>,
 }
@@ -86,6 +94,9 @@ pub struct Field {
     pub skip: bool,
     /// `#[schema(as = Type)]`: describe the field as `Type`.
     pub schema_as: Option<Type>,
+    /// As [`Container::bound`], for this field: predicates added to the `Schema`
+    /// impl instead of the ones it would add.
+    pub bound: Option<Vec<WherePredicate>>,
     /// Keys from [`FIELD_KEYS`], and `skip`.
     pub seen: Vec<Seen>,
 }
@@ -98,14 +109,17 @@ impl Container {
             rename_all: RenameRule::None,
             rename_all_fields: RenameRule::None,
             transparent: None,
+            bound: None,
             seen: Vec::new(),
         };
+        let mut serde_bound = None;
         for_each_serde_key(cx, attrs, |key, meta| {
             match key {
                 "rename" => this.rename = serialize_string(meta, key)?.map(|s| s.value()),
                 "rename_all" => this.rename_all = rename_rule(meta, key)?,
                 "rename_all_fields" => this.rename_all_fields = rename_rule(meta, key)?,
                 "transparent" => this.transparent = Some(meta.path.span()),
+                "bound" => serde_bound = serde_bound_value(meta)?,
                 _ => {
                     note(CONTAINER_KEYS, key, meta, &mut this.seen);
                     return Ok(false);
@@ -113,7 +127,9 @@ impl Container {
             }
             Ok(true)
         });
-        refuse_schema_attrs(cx, attrs, "a struct or enum");
+        this.bound = schema_attr::read(cx, attrs, Place::Container)
+            .bound
+            .or(serde_bound);
         this
     }
 }
@@ -124,12 +140,15 @@ impl Variant {
         let mut this = Variant {
             rename: None,
             rename_all: RenameRule::None,
+            bound: None,
             seen: Vec::new(),
         };
+        let mut serde_bound = None;
         for_each_serde_key(cx, attrs, |key, meta| {
             match key {
                 "rename" => this.rename = serialize_string(meta, key)?.map(|s| s.value()),
                 "rename_all" => this.rename_all = rename_rule(meta, key)?,
+                "bound" => serde_bound = serde_bound_value(meta)?,
                 _ => {
                     note(VARIANT_KEYS, key, meta, &mut this.seen);
                     return Ok(false);
@@ -137,7 +156,9 @@ impl Variant {
             }
             Ok(true)
         });
-        refuse_schema_attrs(cx, attrs, "an enum variant");
+        this.bound = schema_attr::read(cx, attrs, Place::Variant)
+            .bound
+            .or(serde_bound);
         this
     }
 }
@@ -149,11 +170,14 @@ impl Field {
             rename: None,
             skip: false,
             schema_as: None,
+            bound: None,
             seen: Vec::new(),
         };
+        let mut serde_bound = None;
         for_each_serde_key(cx, attrs, |key, meta| {
             match key {
                 "rename" => this.rename = serialize_string(meta, key)?.map(|s| s.value()),
+                "bound" => serde_bound = serde_bound_value(meta)?,
                 "skip" => {
                     this.skip = true;
                     // Kept too, so that an error about the skip can point at it.
@@ -168,7 +192,9 @@ impl Field {
         });
         let has = |key: &str| this.seen.iter().any(|seen| seen.key == key);
         this.skip |= has("skip_serializing") && has("skip_deserializing");
-        this.schema_as = schema_as(cx, attrs);
+        let schema = schema_attr::read(cx, attrs, Place::Field);
+        this.schema_as = schema.as_type;
+        this.bound = schema.bound.or(serde_bound);
         this
     }
 
@@ -286,56 +312,12 @@ fn rename_rule(meta: &ParseNestedMeta, key: &str) -> syn::Result<RenameRule> {
     }
 }
 
-/// The type of a field's `#[schema(as = Type)]`, refusing unknown keys and a
-/// second `as`.
-fn schema_as(cx: &mut Ctxt, attrs: &[Attribute]) -> Option<Type> {
-    let mut found: Option<Type> = None;
-    for attr in attrs.iter().filter(|attr| attr.path().is_ident("schema")) {
-        let result = attr.parse_nested_meta(|meta| {
-            if !meta.path.is_ident("as") {
-                return Err(meta.error(format!(
-                    "unknown key `{}` in `#[schema(..)]`: the only key is `as`, \
-                     as in `#[schema(as = SomeType)]`",
-                    path_text(&meta.path)
-                )));
-            }
-            let ty: Type = meta.value()?.parse()?;
-            if found.is_some() {
-                return Err(meta.error(
-                    "a second `#[schema(as = ..)]` is not supported: a field is described \
-                     by one type; keep only one",
-                ));
-            }
-            found = Some(ty);
-            Ok(())
-        });
-        if let Err(error) = result {
-            cx.push(error);
-        }
-    }
-    found
-}
-
-/// `#[schema(..)]` is only read on fields; anywhere else it would be silently
-/// ignored, so it is refused.
-fn refuse_schema_attrs(cx: &mut Ctxt, attrs: &[Attribute], place: &str) {
-    for attr in attrs.iter().filter(|attr| attr.path().is_ident("schema")) {
-        cx.push(syn::Error::new_spanned(
-            attr,
-            format!(
-                "`#[schema(..)]` is not supported on {place}: it goes on fields, \
-                 as in `#[schema(as = SomeType)]`"
-            ),
-        ));
-    }
-}
-
-/// A path as written, for messages.
-fn path_text(path: &syn::Path) -> String {
-    let segments: Vec<String> = path
-        .segments
-        .iter()
-        .map(|segment| segment.ident.to_string())
-        .collect();
-    segments.join("::")
+/// The serialize side of serde's `bound = ".."` or `bound(serialize = "..", ..)`, as
+/// predicates: the `Schema` describes what `Serialize` writes, and the deserialize
+/// side may name the `'de` lifetime, which only serde's `Deserialize` impl has.
+///
+/// A bound serde cannot parse is left to serde to report; the derive then infers
+/// its own predicates, so that its errors do not pile onto serde's.
+fn serde_bound_value(meta: &ParseNestedMeta) -> syn::Result<Option<Vec<WherePredicate>>> {
+    Ok(serialize_string(meta, "bound")?.and_then(|lit| schema_attr::parse_predicates(&lit).ok()))
 }

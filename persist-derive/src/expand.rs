@@ -14,6 +14,7 @@ use syn::{
 };
 
 use crate::ast::{Data, Field, Input, Style, Variant};
+use crate::bound;
 use crate::ctxt::Ctxt;
 use crate::record_attr::Record;
 use crate::valid;
@@ -32,9 +33,9 @@ pub fn derive_schema(node: &DeriveInput) -> TokenStream {
 }
 
 /// The `impl Pickleable` and the `impl Schema` (its definition marked as the record,
-/// its `lineage` from `aliases` and `from`), the compile-time checks of the chain
-/// link, and the registration of the type, for `node`; or its errors (with stub
-/// impls, as for [`derive_schema`]).
+/// its `lineage` from `aliases` and `from`, with the compile-time checks of the
+/// chain link), and the registration of the type, for `node`; or its errors (with
+/// stub impls, as for [`derive_schema`]).
 pub fn derive_pickleable(node: &DeriveInput) -> TokenStream {
     match parse_and_check_record(node) {
         Ok((input, record)) => {
@@ -43,10 +44,9 @@ pub fn derive_pickleable(node: &DeriveInput) -> TokenStream {
                 Some(_) => None,
                 None => Some(impl_schema(&input, Some(&plan))),
             };
-            let pickleable = impl_pickleable(node, &plan.rec_id, plan.version, plan.from);
-            let link_checks = link_checks(&input, &plan);
+            let pickleable = impl_pickleable(node, &plan.rec_id, plan.version);
             let registration = registration(&input);
-            quote!(#schema #pickleable #link_checks #registration)
+            quote!(#schema #pickleable #registration)
         }
         Err(error) => {
             let errors = error.to_compile_error();
@@ -55,7 +55,7 @@ pub fn derive_pickleable(node: &DeriveInput) -> TokenStream {
             } else {
                 Some(schema_stub(node))
             };
-            let pickleable = impl_pickleable(node, "", 1, None);
+            let pickleable = impl_pickleable(node, "", 1);
             quote!(#errors #schema #pickleable)
         }
     }
@@ -102,36 +102,62 @@ impl<'a> RecordPlan<'a> {
 
     /// The `fn lineage` of the `Schema` impl, when the record has aliases or a chain
     /// (the trait's default says "neither").
+    ///
+    /// The link of a record without generic parameters is made in a constant,
+    /// together with its REC_ID and VERSION checks: a constant item is evaluated by
+    /// `cargo check` too, and one body states the `Older: Pickleable` obligation once,
+    /// so that a missing impl is reported once.
     fn lineage_fn(&self, input: &Input) -> Option<TokenStream> {
         if self.aliases.is_empty() && self.from.is_none() {
             return None;
         }
         let aliases = &self.aliases;
-        let older = match self.from {
-            Some(ty) => quote_spanned! {ty.span()=>
-                ::core::option::Option::Some(::persist::migrate::link::<#ty, Self>())
-            },
-            None => quote!(::core::option::Option::None),
-        };
-        // A generic record's link cannot be checked by a free constant (it cannot
-        // name the type parameters): check it where the chain is used instead.
-        let checks = if has_generics(input) {
-            self.from.map(|ty| {
+        let (link_const, older) = match self.from {
+            Some(ty) if !has_generics(input) => {
                 let check = self.link_check(input, ty);
-                quote_spanned!(ty.span()=> const { #check };)
-            })
-        } else {
-            None
+                let this = input.ident;
+                let link = Ident::new("__PERSIST_LINK", Span::mixed_site());
+                // A nested item cannot name `Self`: the type is named instead, which
+                // has no generics here.
+                let link_const = quote_spanned! {ty.span()=>
+                    const #link: fn() -> ::persist::migrate::Link<#this> = {
+                        #check
+                        ::persist::migrate::link::<#ty, #this>
+                    };
+                };
+                let older = quote!(::core::option::Option::Some(#link()));
+                (Some(link_const), older)
+            }
+            Some(ty) => {
+                let older = quote_spanned! {ty.span()=>
+                    ::core::option::Option::Some(::persist::migrate::link::<#ty, Self>())
+                };
+                (None, older)
+            }
+            None => (None, quote!(::core::option::Option::None)),
         };
         Some(quote! {
             fn lineage() -> ::persist::migrate::Lineage<Self> {
-                #checks
+                #link_const
                 ::persist::migrate::Lineage {
                     aliases: &[#(#aliases),*],
                     older: #older,
                 }
             }
         })
+    }
+
+    /// For a generic record with a chain, the link's REC_ID and VERSION checks as an
+    /// inline constant, for `describe`. They depend on the type arguments, so they
+    /// can only be evaluated where the compiler instantiates the record; every save,
+    /// load or description of an instantiation goes through `describe`.
+    fn generic_link_check(&self, input: &Input) -> Option<TokenStream> {
+        let older = self.from?;
+        if !has_generics(input) {
+            return None;
+        }
+        let check = self.link_check(input, older);
+        Some(quote_spanned!(older.span()=> const { #check };))
     }
 
     /// A constant expression that fails to compile, with a message naming both
@@ -158,17 +184,6 @@ impl<'a> RecordPlan<'a> {
             }
         }
     }
-}
-
-/// The compile-time check of a non-generic record's chain link, as free constants
-/// (evaluated by `cargo check`, unlike a constant inside a function).
-fn link_checks(input: &Input, plan: &RecordPlan) -> Option<TokenStream> {
-    let older = plan.from?;
-    if has_generics(input) {
-        return None;
-    }
-    let check = plan.link_check(input, older);
-    Some(quote_spanned!(older.span()=> const _: () = { #check };))
 }
 
 /// The record's entry in the registry `load_any` uses; only a type without generic
@@ -210,23 +225,17 @@ fn parse_and_check_record(node: &DeriveInput) -> syn::Result<(Input<'_>, Record)
 fn schema_stub(node: &DeriveInput) -> TokenStream {
     impl_block(
         &node.ident,
-        &bounded_generics(&node.generics, false),
+        &stub_generics(&node.generics),
         &quote!(_),
         &quote!(::core::unreachable!()),
         None,
     )
 }
 
-/// `impl Pickleable`, with the `Schema` impl's bounds plus the serde bounds its
-/// supertraits need.
-fn impl_pickleable(
-    node: &DeriveInput,
-    rec_id: &str,
-    version: u32,
-    from: Option<&Type>,
-) -> TokenStream {
+/// `impl Pickleable`, bounded (when the type has type parameters) by its supertraits.
+fn impl_pickleable(node: &DeriveInput, rec_id: &str, version: u32) -> TokenStream {
     let ident = &node.ident;
-    let generics = with_link_bound(bounded_generics(&node.generics, true), from);
+    let generics = supertrait_bounds(&node.generics);
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     quote! {
         #[automatically_derived]
@@ -238,9 +247,10 @@ fn impl_pickleable(
 }
 
 /// `generics` plus the bounds of the chain link `from` of a generic record (`Older:
-/// Pickleable`, `Self: TryFrom<Older>` with a boxable error), which both impls need (the `Schema` impl's `lineage` uses it, and `Pickleable`
-/// has `Schema` as a supertrait). A non-generic record needs no bound: the call to
-/// `link` checks it, and reports it once.
+/// Pickleable`, `Self: TryFrom<Older>` with a boxable error), which the `Schema`
+/// impl's `lineage` needs (and the `Pickleable` impl through its `Self: Schema`). A
+/// non-generic record needs no bound: the link's constant checks it, and reports it
+/// once.
 fn with_link_bound(mut generics: Generics, from: Option<&Type>) -> Generics {
     if generics.params.is_empty() {
         return generics;
@@ -279,12 +289,13 @@ fn impl_schema(input: &Input, record: Option<&RecordPlan>) -> TokenStream {
     // Mixed-site: the generated locals cannot clash with names in the user's types
     // (a const named `builder` in an array length, say).
     let builder = Ident::new("builder", Span::mixed_site());
+    let generics = bound::schema_generics(input);
     let body = if let Some(field) = transparent_field(input) {
         // Transparent: no definition, the struct is saved as its field.
         describe_field(field, &builder)
     } else {
         let name = Ident::new("name", Span::mixed_site());
-        let name_expr = name_expr(input, &builder);
+        let name_expr = name_expr(input, &generics, &builder);
         let body = body_expr(input, &builder);
         let mark = record.map(|plan| {
             let (rec_id, version) = (&plan.rec_id, plan.version);
@@ -299,16 +310,15 @@ fn impl_schema(input: &Input, record: Option<&RecordPlan>) -> TokenStream {
             })
         }
     };
-    let generics = with_link_bound(
-        bounded_generics(input.generics, false),
-        record.and_then(|plan| plan.from),
-    );
+    let generics = with_link_bound(generics, record.and_then(|plan| plan.from));
+    let check = record.and_then(|plan| plan.generic_link_check(input));
+    let body = quote!(#check #body);
     let lineage = record.and_then(|plan| plan.lineage_fn(input));
     impl_block(input.ident, &generics, &builder, &body, lineage)
 }
 
 /// `impl Schema for Type<..> where .. { describe = body }`, with `generics` from
-/// [`bounded_generics`].
+/// [`bound::schema_generics`] (or [`stub_generics`]).
 fn impl_block(
     ident: &Ident,
     generics: &Generics,
@@ -328,12 +338,9 @@ fn impl_block(
     }
 }
 
-/// `generics` with a `T: Schema` bound on each type parameter.
-///
-/// With `serde_bounds` (the `Pickleable` impl of a generic record), also
-/// `Self: Serialize + DeserializeOwned`: `Pickleable`'s supertraits need serde's own
-/// bounds (`T: Serialize`, ..), stated this way without repeating serde's logic.
-fn bounded_generics(generics: &Generics, serde_bounds: bool) -> Generics {
+/// `generics` with a `T: Schema` bound on each type parameter: enough for the stub
+/// beside errors, which is never called.
+fn stub_generics(generics: &Generics) -> Generics {
     let mut generics = generics.clone();
     let type_params: Vec<Ident> = generics.type_params().map(|p| p.ident.clone()).collect();
     let where_clause = generics.make_where_clause();
@@ -342,11 +349,19 @@ fn bounded_generics(generics: &Generics, serde_bounds: bool) -> Generics {
             .predicates
             .push(parse_quote!(#param: ::persist::Schema));
     }
-    if serde_bounds && generics.type_params().next().is_some() {
-        generics
-            .make_where_clause()
-            .predicates
-            .push(parse_quote!(Self: ::serde::Serialize + ::serde::de::DeserializeOwned));
+    generics
+}
+
+/// `generics`, and for a type with type parameters `Self: Schema + Serialize +
+/// DeserializeOwned`: `Pickleable`'s supertraits, stated this way so that the
+/// `Pickleable` impl holds exactly where they do, whatever bounds the `Schema`
+/// impl (derived or, with `manual_schema`, hand-written) and serde's impls have.
+fn supertrait_bounds(generics: &Generics) -> Generics {
+    let mut generics = generics.clone();
+    if generics.type_params().next().is_some() {
+        generics.make_where_clause().predicates.push(parse_quote!(
+            Self: ::persist::Schema + ::serde::Serialize + ::serde::de::DeserializeOwned
+        ));
     }
     generics
 }
@@ -363,14 +378,20 @@ fn transparent_field<'i, 'a>(input: &'i Input<'a>) -> Option<&'i Field<'a>> {
 /// The definition's name, a `String`: the serde name, with the generic arguments
 /// (type parameters by their descriptions, const parameters by their values) so
 /// that `Pair<u8, u8>` and `Pair<u32, String>` get definitions of their own.
-/// Lifetimes change nothing that is saved and are left out.
-pub fn name_expr(input: &Input, builder: &Ident) -> TokenStream {
+/// Lifetimes change nothing that is saved and are left out, and so are the type
+/// parameters that `generics`, the impl's, do not bound by `Schema` (see
+/// [`bound`](crate::bound)).
+pub fn name_expr(input: &Input, generics: &Generics, builder: &Ident) -> TokenStream {
     let base = &input.name;
     let params: Vec<&GenericParam> = input
         .generics
         .params
         .iter()
-        .filter(|param| !matches!(param, GenericParam::Lifetime(_)))
+        .filter(|param| match param {
+            GenericParam::Lifetime(_) => false,
+            GenericParam::Type(param) => bound::bounds_by_schema(generics, &param.ident),
+            GenericParam::Const(_) => true,
+        })
         .collect();
     if params.is_empty() {
         return quote!(::std::string::String::from(#base));
