@@ -9,21 +9,29 @@ use serde::Serialize;
 
 use crate::any_record::AnyRecord;
 use crate::atomic;
-use crate::codec::Compression;
 use crate::error::{io_error, Error, Origin};
-use crate::format::{self, FileInfo, HeaderFields, FIXED_LEN};
+use crate::format::{self, FileInfo, FIXED_LEN};
 use crate::migrate::{self, Stored};
 use crate::naming;
 use crate::options::{LoadOptions, SaveOptions};
 use crate::registry;
-use crate::schema::{Description, Schema};
+use crate::schema::Schema;
 use crate::state::RecState;
+use crate::stream::{self, Plan};
 
 /// Saves `value` to `path`, replacing any file there atomically.
 ///
 /// The payload is lz4-compressed when the file name ends in `.lz4` (any case).
 /// Missing parent directories are created. If the save fails, the old file is left
-/// as it was and no temporary file stays behind.
+/// as it was and no temporary file stays behind (missing parent directories it
+/// created stay).
+///
+/// # Memory
+///
+/// The value is encoded straight into the file: a save holds at most 256 KiB of the
+/// encoded payload at a time, plus, with lz4, the encoder's fixed buffers (a 4 MiB
+/// block and its compressed form, about 8 MiB in all), whatever the size of the
+/// value. The bytes written are exactly those [`to_bytes_with`] returns.
 ///
 /// # Example
 ///
@@ -62,12 +70,10 @@ pub fn save_with<T: Serialize + Schema + ?Sized>(
 ) -> Result<(), Error> {
     let path = path.as_ref();
     let compression = naming::compression_for_save(path, options.get_compression())?;
-    let encoded = encode(value, compression)?;
-    atomic::write_file(
-        path,
-        &[&encoded.header, &encoded.payload, &encoded.trailer],
-        options.is_durable(),
-    )
+    let plan = Plan::new::<T>(compression)?;
+    atomic::write_with(path, options.is_durable(), |file, temp_path| {
+        plan.write_file(value, file, temp_path)
+    })
 }
 
 /// Encodes `value` as the bytes of a persist file, uncompressed.
@@ -101,71 +107,22 @@ pub fn to_bytes_with<T: Serialize + Schema + ?Sized>(
     value: &T,
     options: &SaveOptions,
 ) -> Result<Vec<u8>, Error> {
-    let encoded = encode(value, options.get_compression().unwrap_or_default())?;
-    let mut bytes =
-        Vec::with_capacity(encoded.header.len() + encoded.payload.len() + encoded.trailer.len());
-    bytes.extend_from_slice(&encoded.header);
-    bytes.extend_from_slice(&encoded.payload);
-    bytes.extend_from_slice(&encoded.trailer);
-    Ok(bytes)
-}
-
-/// The three pieces of an encoded file, kept apart so a file save writes them
-/// without first copying them into one buffer.
-struct Encoded {
-    header: Vec<u8>,
-    payload: Vec<u8>,
-    trailer: [u8; format::CHECKSUM_LEN],
-}
-
-fn encode<T: Serialize + Schema + ?Sized>(
-    value: &T,
-    compression: Compression,
-) -> Result<Encoded, Error> {
-    let description = Description::of::<T>();
-    let (rec_id, version) = migrate::rec_id_and_version(&description);
-    let encode_error = |detail: String| Error::Encode {
-        type_name: rec_id.clone(),
-        detail,
-    };
-    let raw = postcard::to_stdvec(value).map_err(|e| {
-        encode_error(match e {
-            // postcard drops the message of a Serialize impl's custom error: recover it.
-            postcard::Error::SerdeSerCustom => {
-                crate::ser_error::explain(value).unwrap_or_else(|| e.to_string())
-            }
-            postcard::Error::SerializeSeqLengthUnknown => "a sequence or map was serialized \
-                without its length; postcard needs lengths up front (serialize a Vec \
-                instead of an iterator)"
-                .to_string(),
-            _ => e.to_string(),
-        })
-    })?;
-    let payload = compression
-        .compress(&raw)
-        .map_err(encode_error)?
-        .into_owned();
-    let schema = description.to_canonical_bytes();
-    let header = format::write_header(&HeaderFields {
-        compression,
-        rec_id: &rec_id,
-        version,
-        schema: &schema,
-        payload_len: payload.len() as u64,
-        uncompressed_len: raw.len() as u64,
-    })?;
-    let trailer = format::checksum(&payload).to_le_bytes();
-    Ok(Encoded {
-        header,
-        payload,
-        trailer,
-    })
+    Plan::new::<T>(options.get_compression().unwrap_or_default())?.to_bytes(value)
 }
 
 /// Loads the value saved at `path`.
 ///
 /// The codec is read from the file, whatever its name. A file written for another
 /// type, or corrupted in any way, is refused with an error that says so.
+///
+/// # Memory
+///
+/// Besides the value built, a load holds the payload once, decompressed: an
+/// uncompressed payload is read into one buffer that postcard decodes from; an lz4
+/// payload (past 64 KiB) streams from the file through the checksum and the decoder
+/// (whose block buffers take a few MiB at most) into a buffer of its declared
+/// uncompressed size, so its compressed bytes are never held whole. The checksum is
+/// verified before anything is decoded.
 ///
 /// # Example
 ///
@@ -201,8 +158,8 @@ pub fn load_with<T: DeserializeOwned + Schema>(
 ) -> Result<T, Error> {
     let mut opened = open_file(path.as_ref(), options)?;
     let route = migrate::route::<T>(&opened.info, &opened.origin, options)?;
-    let tail = opened.read_tail()?;
-    with_payload(&opened.info, &tail, &opened.origin, options, |stored| {
+    let raw = opened.read_payload()?;
+    decode_payload(&opened.info, &raw, &opened.origin, options, |stored| {
         route.run(stored)
     })
 }
@@ -242,8 +199,8 @@ pub fn load_any(path: impl AsRef<Path>) -> Result<AnyRecord, Error> {
 pub fn load_any_with(path: impl AsRef<Path>, options: &LoadOptions) -> Result<AnyRecord, Error> {
     let mut opened = open_file(path.as_ref(), options)?;
     let entry = registry::choose(&opened.info, &opened.origin, options)?;
-    let tail = opened.read_tail()?;
-    let value = with_payload(&opened.info, &tail, &opened.origin, options, |stored| {
+    let raw = opened.read_payload()?;
+    let value = decode_payload(&opened.info, &raw, &opened.origin, options, |stored| {
         entry.load(stored)
     })?;
     Ok(AnyRecord::new(value, entry))
@@ -288,8 +245,8 @@ pub fn load_state(path: impl AsRef<Path>) -> Result<RecState, Error> {
 /// ```
 pub fn load_state_with(path: impl AsRef<Path>, options: &LoadOptions) -> Result<RecState, Error> {
     let mut opened = open_file(path.as_ref(), options)?;
-    let tail = opened.read_tail()?;
-    with_payload(&opened.info, &tail, &opened.origin, options, |stored| {
+    let raw = opened.read_payload()?;
+    decode_payload(&opened.info, &raw, &opened.origin, options, |stored| {
         // The file's own schema as the program's: nothing nested is upgraded.
         stored.state(&stored.info().schema)
     })
@@ -319,25 +276,9 @@ fn open_file(path: &Path, options: &LoadOptions) -> Result<OpenFile, Error> {
 }
 
 impl OpenFile {
-    /// Reads the payload and its checksum.
-    fn read_tail(&mut self) -> Result<Vec<u8>, Error> {
-        // Sized by the header, which `read_info` checked against the file's real length.
-        let tail_len = self.info.payload_len + format::CHECKSUM_LEN as u64;
-        let mut tail = Vec::with_capacity(tail_len as usize);
-        (&mut self.file)
-            .take(tail_len)
-            .read_to_end(&mut tail)
-            .map_err(io_error("read", &self.path))?;
-        if tail.len() as u64 != tail_len {
-            // The file shrank while being read.
-            return Err(Error::Truncated {
-                origin: self.origin.clone(),
-                section: crate::Section::Payload,
-                expected: self.info.header_len + tail_len,
-                found: self.info.header_len + tail.len() as u64,
-            });
-        }
-        Ok(tail)
+    /// Reads the payload, verifies its checksum and decompresses it.
+    fn read_payload(&mut self) -> Result<Vec<u8>, Error> {
+        stream::load::read_payload(&mut self.file, &self.path, &self.info, &self.origin)
     }
 }
 
@@ -374,7 +315,8 @@ pub fn from_bytes_with<T: DeserializeOwned + Schema>(
     let info = read_info(&mut &bytes[..], bytes.len() as u64, &origin, options)?;
     let route = migrate::route::<T>(&info, &origin, options)?;
     let tail = &bytes[info.header_len as usize..];
-    with_payload(&info, tail, &origin, options, |stored| route.run(stored))
+    let raw = stream::load::payload_of(&info, tail, &origin)?;
+    decode_payload(&info, &raw, &origin, options, |stored| route.run(stored))
 }
 
 /// Reads a file's header: identity, codec, sizes and schema, without knowing its type
@@ -462,27 +404,19 @@ fn read_info(
     format::parse_header(&fixed_header, &header, total_len, origin, max_size)
 }
 
-/// Verifies and decompresses the payload, bounds the nesting of recursive types, and
-/// hands the result to `decode`. `tail` is the payload followed by its checksum.
-fn with_payload<R>(
+/// Bounds the nesting of recursive types in `raw`, the verified and decompressed
+/// payload, then hands it to `decode`.
+fn decode_payload<R>(
     info: &FileInfo,
-    tail: &[u8],
+    raw: &[u8],
     origin: &Origin,
     options: &LoadOptions,
     decode: impl FnOnce(&Stored<'_>) -> Result<R, Error>,
 ) -> Result<R, Error> {
-    let stored = format::verify_payload(tail, origin)?;
-    let raw = info
-        .compression
-        .decompress(stored, info.uncompressed_len)
-        .map_err(|detail| Error::Corrupt {
-            origin: origin.clone(),
-            detail,
-        })?;
     // postcard has no depth limit: bound the nesting of recursive types first.
     let max_depth = options.get_max_depth();
     if crate::depth::is_recursive(&info.schema) {
-        if let Err(crate::depth::Stop::TooDeep) = crate::depth::check(&info.schema, &raw, max_depth)
+        if let Err(crate::depth::Stop::TooDeep) = crate::depth::check(&info.schema, raw, max_depth)
         {
             return Err(Error::TooDeep {
                 origin: origin.clone(),
@@ -492,7 +426,7 @@ fn with_payload<R>(
     }
     decode(&Stored {
         info,
-        raw: &raw,
+        raw,
         origin,
         options,
     })

@@ -21,6 +21,23 @@ pub const TEMP_SUFFIX: &str = ".persist-tmp";
 /// in the operating system's cache, which survives a crash of the program but not a
 /// power loss.
 pub(crate) fn write_file(path: &Path, parts: &[&[u8]], durable: bool) -> Result<(), Error> {
+    write_with(path, durable, |file, temp_path| {
+        for part in parts {
+            file.write_all(part).map_err(io_error("write", temp_path))?;
+        }
+        Ok(())
+    })
+}
+
+/// Replaces (or creates) `path` with what `write` writes into a new, empty file (it
+/// may seek), given with its temporary path for error messages; `durable` as in
+/// [`write_file`]. When `write` fails, the temporary file is removed and the old one
+/// stays as it was.
+pub(crate) fn write_with(
+    path: &Path,
+    durable: bool,
+    write: impl FnOnce(&mut fs::File, &Path) -> Result<(), Error>,
+) -> Result<(), Error> {
     let file_name = path.file_name().ok_or_else(|| Error::InvalidPath {
         path: path.to_path_buf(),
         reason: "the path names no file to save to",
@@ -51,10 +68,9 @@ pub(crate) fn write_file(path: &Path, parts: &[&[u8]], durable: bool) -> Result<
     let mut temp = builder
         .tempfile_in(dir)
         .map_err(io_error("create a temporary file in", dir))?;
-    for part in parts {
-        temp.write_all(part)
-            .map_err(io_error("write", temp.path()))?;
-    }
+    // On failure `temp` is dropped on the way out, which deletes the file.
+    let temp_path = temp.path().to_path_buf();
+    write(temp.as_file_mut(), &temp_path)?;
     if durable {
         temp.as_file()
             .sync_all()

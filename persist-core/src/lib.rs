@@ -48,6 +48,7 @@ pub mod registry;
 pub mod schema;
 mod ser_error;
 mod state;
+mod stream;
 pub mod value;
 mod varint;
 

@@ -1,0 +1,363 @@
+//! Reading a payload, verified and decompressed, from a file or from bytes.
+//!
+//! From a file, an uncompressed payload is read into one buffer, which postcard then
+//! decodes from. An lz4 payload is never held compressed: it streams from the file
+//! through the checksum and the frame decoder into the buffer of its declared
+//! uncompressed length. The checksum is compared once every stored byte has passed,
+//! and before anything is decoded, so a corrupted file is reported as such even when
+//! the decoder choked on it first.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::hash::Hasher as _;
+use std::io::{self, BufReader, Read};
+use std::path::Path;
+
+use twox_hash::XxHash3_64;
+
+use crate::codec::{self, Compression};
+use crate::error::{io_error, Error, Origin, Section};
+use crate::format::{self, FileInfo, CHECKSUM_LEN};
+
+/// The read buffer between the file and the lz4 decoder, which asks for a few bytes
+/// (block headers) between its large reads. Also the largest lz4 payload read whole.
+const READ_CHUNK: usize = 64 * 1024;
+
+/// Reads the payload of `file` (positioned just after the header `info` describes,
+/// found at `path`), verifies its checksum and decompresses it.
+pub(crate) fn read_payload(
+    file: &mut File,
+    path: &Path,
+    info: &FileInfo,
+    origin: &Origin,
+) -> Result<Vec<u8>, Error> {
+    match info.compression {
+        Compression::None => read_whole(file, path, info, origin),
+        // Too small for the compressed copy to matter, and one system call fewer.
+        Compression::Lz4 if info.payload_len <= READ_CHUNK as u64 => {
+            read_whole(file, path, info, origin)
+        }
+        Compression::Lz4 => read_lz4(file, path, info, origin),
+    }
+}
+
+/// Verifies and decompresses `tail`, the payload and its checksum as they follow the
+/// header in a file's bytes.
+pub(crate) fn payload_of<'a>(
+    info: &FileInfo,
+    tail: &'a [u8],
+    origin: &Origin,
+) -> Result<Cow<'a, [u8]>, Error> {
+    let stored = format::verify_payload(tail, origin)?;
+    info.compression
+        .decompress(stored, info.uncompressed_len)
+        .map_err(|detail| corrupt(origin, detail))
+}
+
+fn corrupt(origin: &Origin, detail: String) -> Error {
+    Error::Corrupt {
+        origin: origin.clone(),
+        detail,
+    }
+}
+
+/// The payload and its checksum in one buffer, verified and decompressed; an
+/// uncompressed payload stays in that buffer, its checksum cut off.
+fn read_whole(
+    file: &mut File,
+    path: &Path,
+    info: &FileInfo,
+    origin: &Origin,
+) -> Result<Vec<u8>, Error> {
+    // Sized by the header, which was checked against the file's real length.
+    let tail_len = info.payload_len + CHECKSUM_LEN as u64;
+    let mut tail = Vec::with_capacity(tail_len as usize);
+    file.by_ref()
+        .take(tail_len)
+        .read_to_end(&mut tail)
+        .map_err(io_error("read", path))?;
+    if tail.len() as u64 != tail_len {
+        // The file shrank while being read.
+        return Err(truncated(info, origin, tail.len() as u64));
+    }
+    let decompressed = match payload_of(info, &tail, origin)? {
+        Cow::Owned(raw) => Some(raw),
+        Cow::Borrowed(_) => None,
+    };
+    Ok(decompressed.unwrap_or_else(|| {
+        tail.truncate(info.payload_len as usize);
+        tail
+    }))
+}
+
+/// The file shrank while being read: only `found` bytes followed the header.
+fn truncated(info: &FileInfo, origin: &Origin, found: u64) -> Error {
+    Error::Truncated {
+        origin: origin.clone(),
+        section: Section::Payload,
+        expected: info.header_len + info.payload_len + CHECKSUM_LEN as u64,
+        found: info.header_len + found,
+    }
+}
+
+fn read_lz4(
+    file: &mut File,
+    path: &Path,
+    info: &FileInfo,
+    origin: &Origin,
+) -> Result<Vec<u8>, Error> {
+    let mut source = Hashing::new(file.by_ref().take(info.payload_len));
+    let decoded = {
+        let capacity = usize::try_from(info.payload_len).map_or(READ_CHUNK, |p| p.min(READ_CHUNK));
+        let mut buffered = BufReader::with_capacity(capacity, &mut source);
+        let decoded =
+            codec::lz4_decompress_from(&mut buffered, info.payload_len, info.uncompressed_len);
+        // The checksum covers every stored byte, also those the decoder did not take
+        // (it may have stopped at an error, or at the end of the frame). A read error
+        // here is kept in `source`.
+        let _ = io::copy(&mut buffered, &mut io::sink());
+        decoded
+    };
+    let Hashing {
+        hasher, len, error, ..
+    } = source;
+    if let Some(e) = error {
+        return Err(io_error("read", path)(e));
+    }
+    if len != info.payload_len {
+        return Err(truncated(info, origin, len));
+    }
+    let mut stored = [0u8; CHECKSUM_LEN];
+    let got = read_up_to(file, &mut stored).map_err(io_error("read", path))?;
+    if got < CHECKSUM_LEN {
+        return Err(truncated(info, origin, info.payload_len + got as u64));
+    }
+    let stored = u64::from_le_bytes(stored);
+    let computed = hasher.finish();
+    if stored != computed {
+        return Err(Error::ChecksumMismatch {
+            origin: origin.clone(),
+            section: Section::Payload,
+            stored,
+            computed,
+        });
+    }
+    decoded.map_err(|detail| corrupt(origin, detail))
+}
+
+/// Fills as much of `buf` as `source` has; returns how much that was.
+fn read_up_to(source: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match source.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// A reader that hashes and counts what passes through it, and keeps the first read
+/// error for itself: the decoder above it would report it as invalid data.
+struct Hashing<R> {
+    inner: R,
+    hasher: XxHash3_64,
+    len: u64,
+    error: Option<io::Error>,
+}
+
+impl<R: Read> Hashing<R> {
+    fn new(inner: R) -> Self {
+        Hashing {
+            inner,
+            hasher: XxHash3_64::new(),
+            len: 0,
+            error: None,
+        }
+    }
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.error.is_some() {
+            return Err(io::Error::other("the payload could not be read"));
+        }
+        match self.inner.read(buf) {
+            Ok(n) => {
+                self.hasher.write(&buf[..n]);
+                self.len += n as u64;
+                Ok(n)
+            }
+            // Retried by the reader's callers.
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(e),
+            Err(e) => {
+                self.error = Some(e);
+                Err(io::Error::other("the payload could not be read"))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Seek, SeekFrom, Write};
+
+    use super::*;
+    use crate::{Compression, SaveOptions};
+
+    /// A multi-block lz4 file (the value takes more than one 4 MiB block).
+    fn lz4_file() -> Vec<u8> {
+        let words: Vec<String> = (0..1_000_000u32)
+            .map(|i| format!("{}", i.wrapping_mul(2_654_435_761)))
+            .collect();
+        crate::to_bytes_with(&words, &SaveOptions::new().compression(Compression::Lz4)).unwrap()
+    }
+
+    /// An lz4 file whose payload is about `len` bytes (noise, which lz4 stores as is).
+    fn lz4_noise_file(len: usize) -> Vec<u8> {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let noise: Vec<u8> = (0..len)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state as u8
+            })
+            .collect();
+        crate::to_bytes_with(&noise, &SaveOptions::new().compression(Compression::Lz4)).unwrap()
+    }
+
+    #[test]
+    fn the_noise_files_straddle_the_whole_read_threshold() {
+        let payload_len = |len| {
+            crate::inspect_bytes(&lz4_noise_file(len))
+                .unwrap()
+                .payload_len
+        };
+        assert!(payload_len(READ_CHUNK - 100) <= READ_CHUNK as u64);
+        assert!(payload_len(READ_CHUNK + 100) > READ_CHUNK as u64);
+    }
+
+    /// Reads the payload of `bytes` as a file load does, with `info` from the bytes.
+    fn read(bytes: &[u8], info: &FileInfo) -> Result<Vec<u8>, Error> {
+        let mut file = tempfile::tempfile().unwrap();
+        file.write_all(bytes).unwrap();
+        file.seek(SeekFrom::Start(info.header_len)).unwrap();
+        read_payload(&mut file, Path::new("f"), info, &Origin::Bytes)
+    }
+
+    #[test]
+    fn a_file_payload_is_the_payload_of_the_bytes() {
+        for bytes in [
+            crate::to_bytes(&vec![1u64, 2, 3]).unwrap(),
+            crate::to_bytes(&()).unwrap(),
+            crate::to_bytes_with(&(), &SaveOptions::new().compression(Compression::Lz4)).unwrap(),
+            // Read whole, and streamed: either side of the threshold.
+            lz4_noise_file(READ_CHUNK - 100),
+            lz4_noise_file(READ_CHUNK + 100),
+            lz4_file(),
+        ] {
+            let info = crate::inspect_bytes(&bytes).unwrap();
+            let tail = &bytes[info.header_len as usize..];
+            let expected = payload_of(&info, tail, &Origin::Bytes).unwrap();
+            assert_eq!(read(&bytes, &info).unwrap(), expected.as_ref());
+        }
+    }
+
+    #[test]
+    fn any_flipped_byte_of_a_streamed_payload_is_a_checksum_mismatch() {
+        let bytes = lz4_file();
+        let info = crate::inspect_bytes(&bytes).unwrap();
+        let start = info.header_len as usize;
+        let end = bytes.len() - CHECKSUM_LEN;
+        assert!(info.payload_len > 4 << 20, "more than one block");
+        // The frame header, the first block's size, inside blocks, the end mark,
+        // and the stored checksum itself.
+        for at in [
+            start,
+            start + 4,
+            start + 7,
+            start + 9,
+            start + 1000,
+            end - 4,
+        ]
+        .into_iter()
+        .chain((start..end).step_by(1 << 20))
+        .chain([end, bytes.len() - 1])
+        {
+            let mut flipped = bytes.clone();
+            flipped[at] ^= 0x10;
+            let err = read(&flipped, &info).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    Error::ChecksumMismatch {
+                        section: Section::Payload,
+                        ..
+                    }
+                ),
+                "byte {at}: {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_consistent_but_invalid_lz4_payload_is_corrupt() {
+        let bytes = lz4_file();
+        let mut info = crate::inspect_bytes(&bytes).unwrap();
+        // The header promises more than the frame holds.
+        info.uncompressed_len += 1;
+        let err = read(&bytes, &info).unwrap_err();
+        assert!(
+            matches!(&err, Error::Corrupt { detail, .. } if detail.contains("not the declared")),
+            "{err:?}"
+        );
+        // More than lz4 can expand the stored bytes into: refused before allocating.
+        info.uncompressed_len = info.payload_len * 300;
+        let err = read(&bytes, &info).unwrap_err();
+        assert!(
+            matches!(&err, Error::Corrupt { detail, .. } if detail.contains("more than lz4 can expand")),
+            "{err:?}"
+        );
+        // Garbage where the frame should be, under a checksum that matches it.
+        let mut garbage = bytes.clone();
+        let start = info.header_len as usize;
+        let end = garbage.len() - CHECKSUM_LEN;
+        garbage[start..end].fill(0xAB);
+        let sum = format::checksum(&garbage[start..end]);
+        garbage[end..].copy_from_slice(&sum.to_le_bytes());
+        info.uncompressed_len = info.payload_len;
+        let err = read(&garbage, &info).unwrap_err();
+        assert!(
+            matches!(&err, Error::Corrupt { detail, .. } if detail.contains("lz4 data is invalid")),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn a_file_shorter_than_its_header_says_is_truncated() {
+        for bytes in [
+            crate::to_bytes(&vec![7u8; 100]).unwrap(),
+            lz4_noise_file(READ_CHUNK - 100),
+            lz4_noise_file(READ_CHUNK + 100),
+            lz4_file(),
+        ] {
+            let info = crate::inspect_bytes(&bytes).unwrap();
+            // As if the file shrank after its length was checked: cut in the payload,
+            // and in the checksum.
+            for cut in [
+                bytes.len() - 1000.min(info.payload_len as usize),
+                bytes.len() - 3,
+            ] {
+                let err = read(&bytes[..cut], &info).unwrap_err();
+                assert!(
+                    matches!(err, Error::Truncated { section: Section::Payload, found, expected, .. }
+                        if found == cut as u64 && expected == bytes.len() as u64),
+                    "cut at {cut}: {err:?}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! Saves and loads stream: a saved file is byte for byte the in-memory encoding, a
+//! save holds a small fraction of its payload in memory, and a load holds the payload
+//! once (an lz4 payload only decompressed).
+//!
+//! Memory is measured by a counting global allocator, armed on the test's own thread
+//! only around the call under test, so the other tests of this binary, running on
+//! other threads, do not disturb the count.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::fs;
+use std::path::Path;
+
+use persist::{Compression, Error, SaveOptions, Section};
+use serde::ser::{Error as _, SerializeSeq, Serializer};
+use serde::Serialize;
+
+/// Counts the live heap bytes allocated and freed by the thread that armed it.
+///
+/// This is the one `unsafe` this project accepts: a `GlobalAlloc` impl, which the
+/// language requires to be `unsafe`, only to measure allocations in a test. It adds
+/// bookkeeping and forwards every call to the system allocator unchanged.
+struct Counting;
+
+thread_local! {
+    // `const` initializers without destructors: reading them never allocates, so
+    // the allocator can use them.
+    static ARMED: Cell<bool> = const { Cell::new(false) };
+    static LIVE: Cell<i64> = const { Cell::new(0) };
+    static PEAK: Cell<i64> = const { Cell::new(0) };
+}
+
+/// Adds `delta` to this thread's live bytes while armed, and raises the peak.
+fn count(delta: i64) {
+    let _ = ARMED.try_with(|armed| {
+        if armed.get() {
+            let live = LIVE.get() + delta;
+            LIVE.set(live);
+            PEAK.set(PEAK.get().max(live));
+        }
+    });
+}
+
+// SAFETY: every method forwards to `System` with the caller's arguments unchanged;
+// the bookkeeping touches only const-initialized thread locals and never allocates.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count(layout.size() as i64);
+        System.alloc(layout)
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count(layout.size() as i64);
+        System.alloc_zeroed(layout)
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        count(-(layout.size() as i64));
+        System.dealloc(ptr, layout)
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count(new_size as i64 - layout.size() as i64);
+        System.realloc(ptr, layout, new_size)
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Runs `f` and returns its result with the peak of the heap bytes it held beyond
+/// what was live when it started (memory freed that was allocated before counts
+/// against it, so the peak is never overstated).
+fn peak_of<R>(f: impl FnOnce() -> R) -> (R, u64) {
+    LIVE.set(0);
+    PEAK.set(0);
+    ARMED.set(true);
+    let result = f();
+    ARMED.set(false);
+    (result, PEAK.get().max(0) as u64)
+}
+
+const MIB: u64 = 1 << 20;
+
+fn lz4() -> SaveOptions {
+    SaveOptions::new().compression(Compression::Lz4)
+}
+
+/// Text that lz4 can hardly compress (random hex digits), so a compressed payload is
+/// nearly as large as the raw one and holding it whole would show.
+fn hex_noise(len: usize, seed: u64) -> String {
+    let mut state = seed | 1;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            char::from(b"0123456789abcdef"[(state >> 32) as usize % 16])
+        })
+        .collect()
+}
+
+/// About `total` bytes of payload (noise) as many 1 KiB strings: a value postcard
+/// writes in many small pieces.
+fn lines(total: usize) -> Vec<String> {
+    let line = 1024;
+    let noise = hex_noise(total, 11);
+    (0..total / line)
+        .map(|i| noise[i * line..(i + 1) * line].to_string())
+        .collect()
+}
+
+#[derive(Serialize, serde::Deserialize, persist::Schema, Debug, PartialEq, Default)]
+struct Tick {
+    symbol: String,
+    price: f64,
+    size: u32,
+}
+
+/// Saves `value` with `options` and checks the file is `to_bytes_with`'s bytes and
+/// loads back as `value`.
+fn check_identical<T>(value: &T, options: &SaveOptions, dir: &Path)
+where
+    T: Serialize + serde::de::DeserializeOwned + persist::Schema + PartialEq + std::fmt::Debug,
+{
+    let expected = persist::to_bytes_with(value, options).unwrap();
+    for durable in [true, false] {
+        let path = dir.join("value.pickle");
+        persist::save_with(value, &path, &options.clone().durable(durable)).unwrap();
+        let saved = fs::read(&path).unwrap();
+        assert!(
+            saved == expected,
+            "{} bytes saved, {} expected ({:?})",
+            saved.len(),
+            expected.len(),
+            options.get_compression()
+        );
+        assert_eq!(&persist::load::<T>(&path).unwrap(), value);
+    }
+    assert_eq!(&persist::from_bytes::<T>(&expected).unwrap(), value);
+}
+
+#[test]
+fn saved_files_are_the_bytes_of_to_bytes_for_both_codecs() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = lines(6 << 20);
+    for options in [SaveOptions::new(), lz4()] {
+        check_identical(&(), &options, dir.path());
+        check_identical(&Vec::<u64>::new(), &options, dir.path());
+        check_identical(&String::new(), &options, dir.path());
+        check_identical(
+            &Tick {
+                symbol: "AAPL".into(),
+                price: 189.25,
+                size: 100,
+            },
+            &options,
+            dir.path(),
+        );
+        check_identical(&(0..100_000u64).collect::<Vec<_>>(), &options, dir.path());
+        // Several MiB: more than an lz4 block (4 MiB) and many spool chunks.
+        check_identical(&big, &options, dir.path());
+        check_identical(&hex_noise(5 << 20, 3), &options, dir.path());
+    }
+    let info = persist::inspect_bytes(&persist::to_bytes_with(&big, &lz4()).unwrap()).unwrap();
+    assert!(info.uncompressed_len > 6 * MIB - 1024, "{info}");
+}
+
+#[test]
+fn the_empty_value_is_a_header_and_a_checksum() {
+    let bytes = persist::to_bytes(&()).unwrap();
+    let info = persist::inspect_bytes(&bytes).unwrap();
+    assert_eq!((info.payload_len, info.uncompressed_len), (0, 0));
+    assert_eq!(bytes.len() as u64, info.header_len + 8);
+    // xxh3-64 of nothing.
+    assert_eq!(
+        bytes[bytes.len() - 8..],
+        twox_hash::XxHash3_64::oneshot(b"").to_le_bytes()
+    );
+}
+
+/// The payload of a large test value: big enough that holding it whole shows next to
+/// the fixed buffers (lz4 blocks, chunks).
+const LARGE: usize = 64 << 20;
+
+#[test]
+fn a_large_save_holds_a_small_fraction_of_its_payload() {
+    let dir = tempfile::tempdir().unwrap();
+    let value = lines(LARGE);
+    // The codec's fixed buffers: lz4's 4 MiB block, its worst-case output and its
+    // table (a little over 8 MiB), and the spool's chunk.
+    for (options, fixed) in [(SaveOptions::new(), MIB), (lz4(), 9 * MIB)] {
+        let path = dir.path().join("large.pickle");
+        let ((), peak) = peak_of(|| persist::save_with(&value, &path, &options).unwrap());
+        let info = persist::inspect(&path).unwrap();
+        let bound = info.uncompressed_len / 10 + fixed;
+        assert!(
+            peak <= bound,
+            "{:?}: a save of {} payload bytes held {peak} bytes (bound {bound})",
+            options.get_compression(),
+            info.uncompressed_len
+        );
+        assert!(info.uncompressed_len >= LARGE as u64);
+    }
+}
+
+#[test]
+fn a_large_load_holds_the_payload_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let value = lines(LARGE);
+    // The loaded value's heap: its strings, and its vector's buffer, which serde
+    // grows by doubling.
+    let value_heap = value.iter().map(|s| s.len() as u64).sum::<u64>()
+        + 2 * (value.len() * std::mem::size_of::<String>()) as u64;
+    for (options, fixed) in [(SaveOptions::new(), MIB), (lz4(), 9 * MIB)] {
+        let path = dir.path().join("large.pickle");
+        persist::save_with(&value, &path, &options).unwrap();
+        let info = persist::inspect(&path).unwrap();
+        let (loaded, peak) = peak_of(|| persist::load::<Vec<String>>(&path).unwrap());
+        assert!(loaded == value);
+        drop(loaded);
+        // One buffer of the (decompressed) payload, the value, the fixed buffers:
+        // an lz4 payload is never held compressed next to its decompressed bytes.
+        let bound = info.uncompressed_len + value_heap + fixed;
+        assert!(
+            peak <= bound,
+            "{:?}: a load of {} payload bytes ({} stored) held {peak} bytes (bound {bound})",
+            options.get_compression(),
+            info.uncompressed_len,
+            info.payload_len
+        );
+        if options.get_compression() == Some(Compression::Lz4) {
+            assert!(
+                info.payload_len > fixed,
+                "the noise hardly compresses, so a whole compressed copy would not fit the bound"
+            );
+        }
+    }
+}
+
+/// A sequence of strings whose `Serialize` fails after `fail_after` items: a save
+/// that breaks once many chunks (and lz4 blocks) are already in the temporary file.
+struct FailsLate<'a> {
+    items: &'a [String],
+    fail_after: usize,
+}
+
+impl Serialize for FailsLate<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.items.len()))?;
+        for (i, item) in self.items.iter().enumerate() {
+            if i == self.fail_after {
+                return Err(S::Error::custom("the feed dropped"));
+            }
+            seq.serialize_element(item)?;
+        }
+        seq.end()
+    }
+}
+
+impl persist::Schema for FailsLate<'_> {
+    fn describe(builder: &mut persist::schema::Builder) -> persist::schema::Node {
+        <Vec<String> as persist::Schema>::describe(builder)
+    }
+}
+
+#[test]
+fn a_serialize_error_after_megabytes_leaves_the_old_file_and_no_temporary() {
+    let dir = tempfile::tempdir().unwrap();
+    let items = lines(12 << 20);
+    for (name, options) in [("a.pickle", SaveOptions::new()), ("b.pickle", lz4())] {
+        let path = dir.path().join(name);
+        persist::save_with(&items[..10], &path, &options).unwrap();
+        let old = fs::read(&path).unwrap();
+        let failing = FailsLate {
+            items: &items,
+            fail_after: items.len() - 1,
+        };
+        let err = persist::save_with(&failing, &path, &options).unwrap_err();
+        assert!(matches!(err, Error::Encode { .. }), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            "cannot encode `Vec<String>`: the feed dropped"
+        );
+        assert!(fs::read(&path).unwrap() == old, "old file untouched");
+    }
+    let mut names: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["a.pickle", "b.pickle"], "no temporary file left");
+}
+
+#[test]
+fn a_flipped_byte_in_a_large_lz4_file_is_a_checksum_mismatch() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("large.pickle.lz4");
+    let value = lines(10 << 20);
+    persist::save(&value, &path).unwrap();
+    let bytes = fs::read(&path).unwrap();
+    let info = persist::inspect(&path).unwrap();
+    let start = info.header_len as usize;
+    // In the frame header, the first block's length, a block's data, the last block.
+    for at in [start + 2, start + 8, start + (5 << 20), bytes.len() - 20] {
+        let mut flipped = bytes.clone();
+        flipped[at] ^= 0x04;
+        fs::write(&path, &flipped).unwrap();
+        let err = persist::load::<Vec<String>>(&path).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::ChecksumMismatch {
+                    section: Section::Payload,
+                    ..
+                }
+            ),
+            "byte {at}: {err:?}"
+        );
+    }
+}
