@@ -413,17 +413,9 @@ fn decode_payload<R>(
     options: &LoadOptions,
     decode: impl FnOnce(&Stored<'_>) -> Result<R, Error>,
 ) -> Result<R, Error> {
-    // postcard has no depth limit: bound the nesting of recursive types first.
-    let max_depth = options.get_max_depth();
-    if crate::depth::is_recursive(&info.schema) {
-        if let Err(crate::depth::Stop::TooDeep) = crate::depth::check(&info.schema, raw, max_depth)
-        {
-            return Err(Error::TooDeep {
-                origin: origin.clone(),
-                limit: max_depth,
-            });
-        }
-    }
+    // postcard bounds neither nesting nor counts of zero-byte items: check the
+    // payloads of the few schemas that allow them first.
+    crate::depth::guard(&info.schema, raw, options.get_max_depth(), origin)?;
     decode(&Stored {
         info,
         raw,

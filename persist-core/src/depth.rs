@@ -1,19 +1,150 @@
-//! The nesting check of payloads of recursive types.
+//! The checks a payload needs before serde decodes it, for the few schemas where
+//! postcard's decoding is not bounded by the payload's size.
 //!
-//! postcard decodes recursively with no depth limit, so a crafted payload for a
-//! recursive type (`struct Tree(Vec<Tree>)`: a million nested trees in a million
-//! bytes) would exhaust the stack and abort the process. Before such a payload is
-//! decoded, it is walked here with the schema, counting depth, and refused past the
-//! limit. Types whose schema has no cycle cannot nest deeper than their own
-//! definition, so their loads skip the walk and pay nothing.
+//! - Nesting: postcard decodes recursively with no depth limit, so a crafted
+//!   payload for a recursive type (`struct Tree(Vec<Tree>)`: a million nested trees
+//!   in a million bytes) would exhaust the stack and abort the process.
+//! - Empty items: an item that encodes in zero bytes (`()`, a unit struct) can be
+//!   repeated by a count of any size at no cost in bytes, so a 10-byte payload of a
+//!   `BTreeSet<()>` can claim 2^60 items and keep the decoder looping for years.
+//!
+//! Before such a payload is decoded, it is walked here with the schema, counting
+//! depth and empty items, and refused past the limits. Every other schema is bounded
+//! by the payload itself (each item takes at least one byte, nesting stops at the
+//! type's own definition), so its loads skip the walk and pay nothing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
+use crate::error::{Error, Origin};
 use crate::schema::{Body, Description, Fields, Node};
 use crate::varint;
 
+/// How many items of zero bytes a payload may hold for each of its bytes, on top
+/// of [`EMPTY_ITEMS_SLACK`]: the same allowance the dynamic decoder gives
+/// (`value::decode`), so a payload reads the same way as a type and as a `Value`.
+const EMPTY_ITEMS_PER_BYTE: u64 = 8;
+
+/// Items of zero bytes allowed whatever the payload's size.
+const EMPTY_ITEMS_SLACK: u64 = 1024;
+
+/// Refuses `payload` before serde decodes it, when its schema lets a small payload
+/// nest deeper than `max_depth` or claim more empty items than its size can
+/// account for; every other schema returns at once.
+pub(crate) fn guard(
+    description: &Description,
+    payload: &[u8],
+    max_depth: u32,
+    origin: &Origin,
+) -> Result<(), Error> {
+    if !is_recursive(description) && !has_empty_repeats(description) {
+        return Ok(());
+    }
+    match check(description, payload, max_depth) {
+        // A payload that does not follow its schema is the decoder's to report.
+        Ok(()) | Err(Stop::Malformed) => Ok(()),
+        Err(Stop::TooDeep) => Err(Error::TooDeep {
+            origin: origin.clone(),
+            limit: max_depth,
+        }),
+        Err(Stop::TooManyEmpty(count)) => Err(Error::Corrupt {
+            origin: origin.clone(),
+            detail: format!(
+                "the payload claims {count} items of zero bytes, more than its {} bytes \
+                 can account for",
+                payload.len()
+            ),
+        }),
+    }
+}
+
+/// Whether a sequence, map or array in `description` repeats an item that can
+/// encode in zero bytes.
+fn has_empty_repeats(description: &Description) -> bool {
+    let bodies: HashMap<&str, &Body> = description
+        .definitions()
+        .iter()
+        .map(|d| (d.name.as_str(), &d.body))
+        .collect();
+    let repeats_empty = |node: &Node| match node {
+        Node::Seq(item) | Node::Array(_, item) => can_be_empty(item, &bodies, &mut HashSet::new()),
+        Node::Map(key, value) => {
+            can_be_empty(key, &bodies, &mut HashSet::new())
+                && can_be_empty(value, &bodies, &mut HashSet::new())
+        }
+        _ => false,
+    };
+    let mut nodes = vec![description.root()];
+    for definition in description.definitions() {
+        match &definition.body {
+            Body::Struct(fields) => push_fields(fields, &mut nodes),
+            Body::Enum(variants) => variants
+                .iter()
+                .for_each(|v| push_fields(&v.fields, &mut nodes)),
+        }
+    }
+    // Every node of the schema, parents before children, without recursion.
+    while let Some(node) = nodes.pop() {
+        if repeats_empty(node) {
+            return true;
+        }
+        match node {
+            Node::Option(inner) | Node::Seq(inner) | Node::Array(_, inner) => nodes.push(inner),
+            Node::Tuple(items) => nodes.extend(items),
+            Node::Map(key, value) => nodes.extend([&**key, &**value]),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Adds the nodes of `fields` to `out`.
+fn push_fields<'a>(fields: &'a Fields, out: &mut Vec<&'a Node>) {
+    match fields {
+        Fields::Unit => {}
+        Fields::Newtype(node) => out.push(node),
+        Fields::Tuple(nodes) => out.extend(nodes),
+        Fields::Named(fields) => out.extend(fields.iter().map(|f| &f.node)),
+    }
+}
+
+/// Whether a value of `node` can encode in zero bytes: a unit, a unit struct, and
+/// tuples, arrays and structs of nothing else. An enum never can (its variant index
+/// takes a byte), nor can an option (its tag does). `visiting` breaks cycles: a
+/// struct that contains itself has no finite empty value.
+fn can_be_empty<'a>(
+    node: &'a Node,
+    bodies: &HashMap<&str, &'a Body>,
+    visiting: &mut HashSet<&'a str>,
+) -> bool {
+    match node {
+        Node::Unit => true,
+        Node::Array(0, _) => true,
+        Node::Array(_, item) => can_be_empty(item, bodies, visiting),
+        Node::Tuple(items) => items.iter().all(|n| can_be_empty(n, bodies, visiting)),
+        Node::Named(name) => {
+            let Some(Body::Struct(fields)) = bodies.get(name.as_str()).copied() else {
+                return false;
+            };
+            if !visiting.insert(name) {
+                return false;
+            }
+            let empty = match fields {
+                Fields::Unit => true,
+                Fields::Newtype(node) => can_be_empty(node, bodies, visiting),
+                Fields::Tuple(nodes) => nodes.iter().all(|n| can_be_empty(n, bodies, visiting)),
+                Fields::Named(fields) => fields
+                    .iter()
+                    .all(|f| can_be_empty(&f.node, bodies, visiting)),
+            };
+            visiting.remove(name.as_str());
+            empty
+        }
+        _ => false,
+    }
+}
+
 /// Whether any named type in `description` can contain itself.
-pub(crate) fn is_recursive(description: &Description) -> bool {
+fn is_recursive(description: &Description) -> bool {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         Visiting,
@@ -83,16 +214,18 @@ pub(crate) fn is_recursive(description: &Description) -> bool {
 }
 
 /// How the walk ended early.
-pub(crate) enum Stop {
+enum Stop {
     /// Nesting went past the limit.
     TooDeep,
     /// The bytes do not follow the schema; the decoder will say how.
     Malformed,
+    /// A count of items of zero bytes larger than the payload can account for.
+    TooManyEmpty(u64),
 }
 
 /// Walks `payload` (postcard bytes of `description`'s root), refusing nesting deeper
 /// than `max_depth`.
-pub(crate) fn check(description: &Description, payload: &[u8], max_depth: u32) -> Result<(), Stop> {
+fn check(description: &Description, payload: &[u8], max_depth: u32) -> Result<(), Stop> {
     let definitions: HashMap<&str, &Body> = description
         .definitions()
         .iter()
@@ -102,6 +235,8 @@ pub(crate) fn check(description: &Description, payload: &[u8], max_depth: u32) -
         definitions,
         bytes: payload,
         max_depth,
+        max_empty: EMPTY_ITEMS_SLACK
+            .saturating_add(EMPTY_ITEMS_PER_BYTE.saturating_mul(payload.len() as u64)),
     };
     walker.node(description.root(), 0)
 }
@@ -110,6 +245,8 @@ struct Walker<'a> {
     definitions: HashMap<&'a str, &'a Body>,
     bytes: &'a [u8],
     max_depth: u32,
+    /// The largest count of zero-byte items one sequence, map or array may claim.
+    max_empty: u64,
 }
 
 impl Walker<'_> {
@@ -137,16 +274,26 @@ impl Walker<'_> {
     }
 
     /// Walks `count` items of `node`. An item that takes no bytes (a unit) takes none
-    /// every time, so one walk stands for all: a crafted count cannot spin the loop.
+    /// every time, so one walk stands for all and the count is checked against the
+    /// allowance instead: a crafted count can spin neither this loop nor serde's.
     fn repeat(&mut self, node: &Node, count: u64, depth: u32) -> Result<(), Stop> {
         for _ in 0..count {
             let before = self.bytes.len();
             self.node(node, depth)?;
             if self.bytes.len() == before {
-                break;
+                return self.empty_items(count);
             }
         }
         Ok(())
+    }
+
+    /// Allows `count` items of zero bytes, or refuses them past the allowance.
+    fn empty_items(&self, count: u64) -> Result<(), Stop> {
+        if count > self.max_empty {
+            Err(Stop::TooManyEmpty(count))
+        } else {
+            Ok(())
+        }
     }
 
     /// `depth` counts the named types (structs, enums) the walk is inside: recursion
@@ -185,7 +332,7 @@ impl Walker<'_> {
                     self.node(key, depth)?;
                     self.node(value, depth)?;
                     if self.bytes.len() == before {
-                        break; // entries of no bytes: see `repeat`
+                        return self.empty_items(len); // entries of no bytes: see `repeat`
                     }
                 }
                 Ok(())
@@ -265,10 +412,44 @@ mod tests {
     }
 
     #[test]
-    fn a_huge_count_of_empty_items_does_not_spin() {
+    fn a_huge_count_of_empty_items_is_refused_without_spinning() {
         let d = Description::of::<Vec<()>>();
         let mut payload = Vec::new();
         varint::write_u64(&mut payload, u64::MAX);
+        assert!(matches!(
+            check(&d, &payload, 8),
+            Err(Stop::TooManyEmpty(u64::MAX))
+        ));
+        // Within the allowance (1024 + 8 per payload byte), empty items pass.
+        let mut payload = Vec::new();
+        varint::write_u64(&mut payload, 1024 + 8 * 2);
         assert!(check(&d, &payload, 8).is_ok());
+        let mut payload = Vec::new();
+        varint::write_u64(&mut payload, 1024 + 8 * 2 + 1);
+        assert!(matches!(check(&d, &payload, 8), Err(Stop::TooManyEmpty(_))));
+    }
+
+    struct Marker;
+    impl Schema for Marker {
+        fn describe(b: &mut Builder) -> Node {
+            b.define::<Self>("Marker".into(), |_| {
+                Definition::new("Marker", Body::Struct(Fields::Unit))
+            })
+        }
+    }
+
+    #[test]
+    fn only_repeats_of_items_that_can_take_no_bytes_need_the_walk() {
+        assert!(has_empty_repeats(&Description::of::<Vec<()>>()));
+        assert!(has_empty_repeats(&Description::of::<
+            std::collections::BTreeSet<((), [u8; 0])>,
+        >()));
+        assert!(has_empty_repeats(&Description::of::<BTreeMap<(), Marker>>()));
+        assert!(has_empty_repeats(&Description::of::<Option<Vec<Marker>>>()));
+        assert!(!has_empty_repeats(&Description::of::<Vec<u8>>()));
+        assert!(!has_empty_repeats(&Description::of::<Vec<Option<()>>>()));
+        assert!(!has_empty_repeats(&Description::of::<BTreeMap<(), u8>>()));
+        assert!(!has_empty_repeats(&Description::of::<List>()));
+        assert!(!has_empty_repeats(&Description::of::<Marker>()));
     }
 }
