@@ -727,6 +727,22 @@ fn payload_counts_claiming_terabytes_are_refused() {
             corrupt_or_decode("can account for"),
         );
         lines.push(run::<BTreeSet<()>>(&case));
+        // The same in the padded form postcard also reads (2^56 - 1 in 9 bytes):
+        // the walk must read varints as postcard does, or this would slip past it.
+        let units = Parts::of_value(&BTreeSet::from([()]), codec);
+        let case = Case::payload(
+            name(
+                "payload: BTreeSet<()> of 2^56 units, count padded",
+                "payload (lz4): BTreeSet<()> of 2^56 units, count padded",
+            ),
+            crafted(
+                units,
+                &[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00],
+            ),
+            corrupt_saying("items of zero bytes"),
+            corrupt_or_decode("can account for"),
+        );
+        lines.push(run::<BTreeSet<()>>(&case));
         // A count the payload can account for still loads.
         let units = Parts::of_value(&BTreeSet::from([()]), codec);
         let case = Case::payload(

@@ -122,7 +122,7 @@ pub fn to_bytes_with<T: Serialize + Schema + ?Sized>(
 /// payload (past 64 KiB) streams from the file through the checksum and the decoder
 /// (whose block buffers take a few MiB at most) into a buffer of its declared
 /// uncompressed size, so its compressed bytes are never held whole. The checksum is
-/// verified before anything is decoded.
+/// verified before any value is deserialized.
 ///
 /// # Example
 ///

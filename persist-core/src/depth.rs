@@ -17,7 +17,6 @@ use std::collections::{HashMap, HashSet};
 
 use crate::error::{Error, Origin};
 use crate::schema::{Body, Description, Fields, Node};
-use crate::varint;
 
 /// How many items of zero bytes a payload may hold for each of its bytes, on top
 /// of [`EMPTY_ITEMS_SLACK`]: the same allowance the dynamic decoder gives
@@ -235,7 +234,7 @@ fn check(description: &Description, payload: &[u8], max_depth: u32) -> Result<()
         definitions,
         bytes: payload,
         max_depth,
-        max_empty: EMPTY_ITEMS_SLACK
+        empty_left: EMPTY_ITEMS_SLACK
             .saturating_add(EMPTY_ITEMS_PER_BYTE.saturating_mul(payload.len() as u64)),
     };
     walker.node(description.root(), 0)
@@ -245,8 +244,10 @@ struct Walker<'a> {
     definitions: HashMap<&'a str, &'a Body>,
     bytes: &'a [u8],
     max_depth: u32,
-    /// The largest count of zero-byte items one sequence, map or array may claim.
-    max_empty: u64,
+    /// How many more zero-byte items the payload may claim, all its sequences,
+    /// maps and arrays together: one budget for the whole walk, as in the dynamic
+    /// decoder, so that many small counts cannot add up to years of work.
+    empty_left: u64,
 }
 
 impl Walker<'_> {
@@ -256,21 +257,31 @@ impl Walker<'_> {
         Ok(())
     }
 
-    fn varint(&mut self) -> Result<u64, Stop> {
-        let (value, used) = varint::read_u64(self.bytes).ok_or(Stop::Malformed)?;
-        self.bytes = &self.bytes[used..];
-        Ok(value)
+    /// An unsigned varint of `bits` bits, read exactly as postcard reads it: at most
+    /// `ceil(bits / 7)` bytes, a longer-than-needed form accepted within that
+    /// length, the last byte holding no bits beyond the type. Reading differently
+    /// from postcard would let a payload that postcard decodes slip past the walk.
+    fn varint(&mut self, bits: u32) -> Result<u128, Stop> {
+        let max_len = bits.div_ceil(7);
+        let max_last = (1u8 << (bits % 7)) - 1;
+        let mut value = 0u128;
+        for i in 0..max_len {
+            let (&byte, rest) = self.bytes.split_first().ok_or(Stop::Malformed)?;
+            self.bytes = rest;
+            if i + 1 == max_len && byte > max_last {
+                return Err(Stop::Malformed);
+            }
+            value |= u128::from(byte & 0x7f) << (7 * i);
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err(Stop::Malformed)
     }
 
-    /// Skips a varint of any width (u128 takes up to 19 bytes).
-    fn skip_varint(&mut self) -> Result<(), Stop> {
-        let end = self
-            .bytes
-            .iter()
-            .take(19)
-            .position(|b| b & 0x80 == 0)
-            .ok_or(Stop::Malformed)?;
-        self.take(end as u64 + 1)
+    /// A length or count: postcard writes it as a `usize` varint (64 bits here).
+    fn count(&mut self) -> Result<u64, Stop> {
+        u64::try_from(self.varint(64)?).map_err(|_| Stop::Malformed)
     }
 
     /// Walks `count` items of `node`. An item that takes no bytes (a unit) takes none
@@ -288,11 +299,13 @@ impl Walker<'_> {
     }
 
     /// Allows `count` items of zero bytes, or refuses them past the allowance.
-    fn empty_items(&self, count: u64) -> Result<(), Stop> {
-        if count > self.max_empty {
-            Err(Stop::TooManyEmpty(count))
-        } else {
-            Ok(())
+    fn empty_items(&mut self, count: u64) -> Result<(), Stop> {
+        match self.empty_left.checked_sub(count) {
+            Some(left) => {
+                self.empty_left = left;
+                Ok(())
+            }
+            None => Err(Stop::TooManyEmpty(count)),
         }
     }
 
@@ -305,10 +318,12 @@ impl Walker<'_> {
             Node::Bool | Node::U8 | Node::I8 => self.take(1),
             Node::F32 => self.take(4),
             Node::F64 => self.take(8),
-            Node::U16 | Node::U32 | Node::U64 | Node::U128 | Node::Usize => self.skip_varint(),
-            Node::I16 | Node::I32 | Node::I64 | Node::I128 | Node::Isize => self.skip_varint(),
+            Node::U16 | Node::I16 => self.varint(16).map(drop),
+            Node::U32 | Node::I32 => self.varint(32).map(drop),
+            Node::U64 | Node::I64 | Node::Usize | Node::Isize => self.varint(64).map(drop),
+            Node::U128 | Node::I128 => self.varint(128).map(drop),
             Node::Char | Node::String | Node::Bytes => {
-                let len = self.varint()?;
+                let len = self.count()?;
                 self.take(len)
             }
             Node::Option(inner) => match self.bytes.first() {
@@ -320,13 +335,13 @@ impl Walker<'_> {
                 _ => Err(Stop::Malformed),
             },
             Node::Seq(item) => {
-                let len = self.varint()?;
+                let len = self.count()?;
                 self.repeat(item, len, depth)
             }
             Node::Array(len, item) => self.repeat(item, *len, depth),
             Node::Tuple(items) => items.iter().try_for_each(|n| self.node(n, depth)),
             Node::Map(key, value) => {
-                let len = self.varint()?;
+                let len = self.count()?;
                 for _ in 0..len {
                     let before = self.bytes.len();
                     self.node(key, depth)?;
@@ -346,7 +361,7 @@ impl Walker<'_> {
                 match body {
                     Body::Struct(fields) => self.fields(fields, deeper),
                     Body::Enum(variants) => {
-                        let index = self.varint()?;
+                        let index = self.varint(32)?; // postcard: a u32 varint
                         let variant = usize::try_from(index)
                             .ok()
                             .and_then(|i| variants.get(i))
@@ -372,6 +387,7 @@ impl Walker<'_> {
 mod tests {
     use super::*;
     use crate::schema::{Builder, Definition, Schema};
+    use crate::varint;
     use std::collections::BTreeMap;
 
     /// `enum List { Nil, Cons(u8, Box<List>) }`, described by hand.
@@ -427,6 +443,55 @@ mod tests {
         let mut payload = Vec::new();
         varint::write_u64(&mut payload, 1024 + 8 * 2 + 1);
         assert!(matches!(check(&d, &payload, 8), Err(Stop::TooManyEmpty(_))));
+    }
+
+    #[test]
+    fn long_form_varints_are_read_as_postcard_reads_them() {
+        // postcard accepts a varint padded with 0x80 bytes within its maximal
+        // length: the walk must read the same value, or such a payload would pass
+        // the walk unchecked and reach serde.
+        assert_eq!(postcard::from_bytes::<u32>(&[0x81, 0x00]), Ok(1));
+        let d = Description::of::<List>();
+        // Cons(5, Nil), both variant indexes in long form.
+        let long = [0x81, 0x80, 0x00, 5, 0x80, 0x80, 0x00];
+        assert!(check(&d, &long, 2).is_ok());
+        assert!(matches!(check(&d, &long, 1), Err(Stop::TooDeep)));
+        // A u32 varint runs to 5 bytes at most, its last holding 4 bits.
+        assert!(matches!(
+            check(&d, &[0x81, 0x80, 0x80, 0x80, 0x10], 8),
+            Err(Stop::Malformed)
+        ));
+
+        // 2^56 - 1 units, the count padded to the full 9 bytes it needs.
+        let units = Description::of::<Vec<()>>();
+        let count = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f];
+        assert!(matches!(
+            check(&units, &count, 8),
+            Err(Stop::TooManyEmpty(0x00ff_ffff_ffff_ffff))
+        ));
+        let padded = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00];
+        assert!(matches!(
+            check(&units, &padded, 8),
+            Err(Stop::TooManyEmpty(0x00ff_ffff_ffff_ffff))
+        ));
+    }
+
+    #[test]
+    fn one_budget_of_empty_items_serves_the_whole_payload() {
+        // Three sets of 700 units: each alone is within the allowance of a
+        // 7-byte payload (1024 + 8 * 7 = 1080), all three together are not.
+        let d = Description::of::<Vec<Vec<()>>>();
+        let mut payload = vec![3];
+        for _ in 0..3 {
+            varint::write_u64(&mut payload, 700);
+        }
+        assert_eq!(payload.len(), 7);
+        assert!(matches!(
+            check(&d, &payload, 8),
+            Err(Stop::TooManyEmpty(700))
+        ));
+        let one = [1, 0xbc, 0x05];
+        assert!(check(&d, &one, 8).is_ok());
     }
 
     struct Marker;
