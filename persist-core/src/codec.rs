@@ -183,6 +183,11 @@ pub(crate) fn lz4_decompress_from(
                 .copy_from_slice(&block);
             len
         } else {
+            // A block never expands past the frame's block size (lz4_flex's
+            // FrameDecoder holds blocks to it too): a frame that breaks the rule
+            // was not written by persist.
+            let room = out.len();
+            let out = &mut out[..room.min(header.max_block)];
             let decoded = if header.linked {
                 // Linked blocks may refer to the last 64 KiB of the blocks before.
                 let window = &done[done.len().saturating_sub(64 << 10)..];
@@ -191,6 +196,10 @@ pub(crate) fn lz4_decompress_from(
                 lz4_flex::block::decompress_into(&block, out)
             };
             decoded.map_err(|e| match e {
+                DecompressError::OutputTooSmall { .. } if room > header.max_block => format!(
+                    "lz4 data is invalid: a block expands past the frame's block size of {} bytes",
+                    header.max_block
+                ),
                 DecompressError::OutputTooSmall { .. } => too_long(),
                 e => format!("lz4 data is invalid: {e}"),
             })?
@@ -406,5 +415,25 @@ mod tests {
             let err = lz4_decompress_from(&lying[..], lying.len() as u64, 8).unwrap_err();
             assert!(err.contains("a block claims"), "{err}");
         }
+    }
+
+    #[test]
+    fn lz4_refuses_a_block_that_expands_past_the_block_size() {
+        // The header of a frame of 64 KiB independent blocks, then one block that
+        // expands to 200,000 bytes, then the end mark.
+        let info = FrameInfo::new().block_size(BlockSize::Max64KB);
+        let mut encoder = FrameEncoder::with_frame_info(info, Vec::new());
+        encoder.write_all(b"x").unwrap();
+        let header = encoder.finish().unwrap()[..7].to_vec();
+        let block = lz4_flex::block::compress(&[0u8; 200_000]);
+        let mut frame = header;
+        frame.extend_from_slice(&(block.len() as u32).to_le_bytes());
+        frame.extend_from_slice(&block);
+        frame.extend_from_slice(&0u32.to_le_bytes());
+        let err = lz4_decompress_from(&frame[..], frame.len() as u64, 200_000).unwrap_err();
+        assert!(
+            err.contains("a block expands past the frame's block size of 65536 bytes"),
+            "{err}"
+        );
     }
 }
