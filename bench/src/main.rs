@@ -32,11 +32,17 @@ use measure::Plan;
 const MALLOC_TUNABLES: &str =
     "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824";
 
-const USAGE: &str = "usage: persist-bench [--quick] [--out FILE] [--dir DIR] [--no-memory]
+const USAGE: &str =
+    "usage: persist-bench [--quick] [--out FILE] [--dir DIR] [--no-memory] [--only DATASET]...
   --quick      a tenth of the data, shorter timing: a smoke run (writes no file unless --out)
   --out FILE   where to write the results (default: bench/RESULTS.md for a full run)
   --dir DIR    where to write the benchmark's files (default: a new temporary directory)
-  --no-memory  skip the peak-memory runs";
+  --no-memory  skip the peak-memory runs
+  --only NAME  measure only this dataset (log, mesh, prices, portfolio; repeatable), and
+               write no file unless --out: for a targeted run";
+
+/// The datasets, in the order they run.
+const DATASETS: [&str; 4] = ["log", "mesh", "prices", "portfolio"];
 
 /// The command line.
 struct Args {
@@ -44,6 +50,8 @@ struct Args {
     out: Option<PathBuf>,
     dir: Option<PathBuf>,
     memory: bool,
+    /// The datasets to measure (all unless `--only`).
+    only: Vec<String>,
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
@@ -52,6 +60,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         out: None,
         dir: None,
         memory: true,
+        only: Vec::new(),
     };
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -65,6 +74,13 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--out" => parsed.out = Some(value("--out")?),
             "--dir" => parsed.dir = Some(value("--dir")?),
             "--no-memory" => parsed.memory = false,
+            "--only" => {
+                let name = rest.next().ok_or("--only needs a dataset")?;
+                if !DATASETS.contains(&name.as_str()) {
+                    return Err(format!("unknown dataset {name}"));
+                }
+                parsed.only.push(name.clone());
+            }
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -146,36 +162,42 @@ fn run(args: Args, raw_args: &[String]) -> ExitCode {
     let machine = machine::Machine::describe(&dir);
 
     eprintln!("datasets ({scale:?}) in {}", dir.display());
-    let log = data::log(scale);
-    let log_what = format!("{} web-log records", report::grouped(log.records.len()));
-    let mut datasets = vec![suite::run("log", log_what, &log, &dir, &plan)];
-    drop(log);
-    let mesh = data::mesh(scale);
-    let mesh_what = format!("{} triangles of f32", report::grouped(mesh.triangles.len()));
-    datasets.push(suite::run("mesh", mesh_what, &mesh, &dir, &plan));
-    drop(mesh);
-    let prices = data::prices(scale);
-    let prices_what = format!(
-        "{} f64 ticks on a 0.01 grid with i64 timestamps",
-        report::grouped(prices.prices.len())
-    );
-    datasets.push(suite::run("prices", prices_what, &prices, &dir, &plan));
-    drop(prices);
-    let portfolio = data::portfolio(scale);
-    let positions: usize = portfolio.accounts.iter().map(|a| a.positions.len()).sum();
-    let portfolio_what = format!(
-        "{} accounts, {} positions (structs and enums, nested)",
-        portfolio.accounts.len(),
-        report::grouped(positions)
-    );
-    datasets.push(suite::run(
-        "portfolio",
-        portfolio_what,
-        &portfolio,
-        &dir,
-        &plan,
-    ));
-    drop(portfolio);
+    let wanted = |name: &str| args.only.is_empty() || args.only.iter().any(|o| o == name);
+    let mut datasets = Vec::new();
+    if wanted("log") {
+        let log = data::log(scale);
+        let log_what = format!("{} web-log records", report::grouped(log.records.len()));
+        datasets.push(suite::run("log", log_what, &log, &dir, &plan));
+    }
+    if wanted("mesh") {
+        let mesh = data::mesh(scale);
+        let mesh_what = format!("{} triangles of f32", report::grouped(mesh.triangles.len()));
+        datasets.push(suite::run("mesh", mesh_what, &mesh, &dir, &plan));
+    }
+    if wanted("prices") {
+        let prices = data::prices(scale);
+        let prices_what = format!(
+            "{} f64 ticks on a 0.01 grid with i64 timestamps",
+            report::grouped(prices.prices.len())
+        );
+        datasets.push(suite::run("prices", prices_what, &prices, &dir, &plan));
+    }
+    if wanted("portfolio") {
+        let portfolio = data::portfolio(scale);
+        let positions: usize = portfolio.accounts.iter().map(|a| a.positions.len()).sum();
+        let portfolio_what = format!(
+            "{} accounts, {} positions (structs and enums, nested)",
+            portfolio.accounts.len(),
+            report::grouped(positions)
+        );
+        datasets.push(suite::run(
+            "portfolio",
+            portfolio_what,
+            &portfolio,
+            &dir,
+            &plan,
+        ));
+    }
 
     let memory = if args.memory {
         memory::run(memory_count, &dir)
@@ -198,7 +220,8 @@ fn run(args: Args, raw_args: &[String]) -> ExitCode {
     .render();
     println!("{text}");
     let out = args.out.or_else(|| {
-        (!args.quick).then(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/RESULTS.md")))
+        (!args.quick && args.only.is_empty())
+            .then(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/RESULTS.md")))
     });
     if let Some(out) = out {
         if let Err(e) = std::fs::write(&out, &text) {
@@ -208,4 +231,23 @@ fn run(args: Args, raw_args: &[String]) -> ExitCode {
         eprintln!("results written to {}", out.display());
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|a| a.to_string()).collect()
+    }
+
+    #[test]
+    fn only_names_known_datasets_and_repeats() {
+        let parsed = parse(&args(&["--quick", "--only", "mesh", "--only", "log"])).unwrap();
+        assert!(parsed.quick);
+        assert_eq!(parsed.only, ["mesh", "log"]);
+        assert!(parse(&args(&[])).unwrap().only.is_empty());
+        assert!(parse(&args(&["--only", "meshes"])).is_err());
+        assert!(parse(&args(&["--only"])).is_err());
+    }
 }

@@ -28,7 +28,7 @@ use crate::stream::{self, Plan};
 ///
 /// # Memory
 ///
-/// The value is encoded straight into the file: a save holds at most 256 KiB of the
+/// The value is encoded straight into the file: a save holds at most 1 MiB of the
 /// encoded payload at a time, plus, with lz4, the encoder's fixed buffers (a 4 MiB
 /// block and its compressed form, about 8 MiB in all), whatever the size of the
 /// value. The bytes written are exactly those [`to_bytes_with`] returns.

@@ -46,7 +46,6 @@ pub(crate) fn write_with(
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    fs::create_dir_all(dir).map_err(io_error("create directory", dir))?;
 
     let prefix = format!(".{}.", shortened(&file_name.to_string_lossy()));
     let mut builder = tempfile::Builder::new();
@@ -65,9 +64,20 @@ pub(crate) fn write_with(
             }
         }
     }
-    let mut temp = builder
-        .tempfile_in(dir)
-        .map_err(io_error("create a temporary file in", dir))?;
+    let mut temp = match builder.tempfile_in(dir) {
+        Ok(temp) => temp,
+        // Missing parent directories are created only once the temporary file
+        // could not be: a save into an existing directory (nearly all) spares the
+        // two system calls of `create_dir_all`. A `dir` that cannot be a directory
+        // (a file is in the way) is reported by `create_dir_all`.
+        Err(_) if !dir.is_dir() => {
+            fs::create_dir_all(dir).map_err(io_error("create directory", dir))?;
+            builder
+                .tempfile_in(dir)
+                .map_err(io_error("create a temporary file in", dir))?
+        }
+        Err(e) => return Err(io_error("create a temporary file in", dir)(e)),
+    };
     // On failure `temp` is dropped on the way out, which deletes the file.
     let temp_path = temp.path().to_path_buf();
     write(temp.as_file_mut(), &temp_path)?;

@@ -139,19 +139,33 @@ pub(crate) struct HeaderFields<'a> {
     pub uncompressed_len: u64,
 }
 
-/// Encodes a complete header, checksum included.
-pub(crate) fn write_header(fields: &HeaderFields<'_>) -> Result<Vec<u8>, Error> {
+/// The lengths of a header's REC_ID and schema, checked against their limits.
+fn section_lengths(rec_id: &str, schema: &[u8]) -> Result<(u32, u32), Error> {
     let encode_error = |detail: String| Error::Encode {
-        type_name: fields.rec_id.to_string(),
+        type_name: rec_id.to_string(),
         detail,
     };
-    let rec_id_len = u32::try_from(fields.rec_id.len())
+    let rec_id_len = u32::try_from(rec_id.len())
         .ok()
         .filter(|len| *len <= MAX_REC_ID_LEN)
         .ok_or_else(|| encode_error(format!("its id is longer than {MAX_REC_ID_LEN} bytes")))?;
-    let schema_len = u32::try_from(fields.schema.len())
+    let schema_len = u32::try_from(schema.len())
         .map_err(|_| encode_error("its schema is larger than 4 GiB".to_string()))?;
-    let mut out = Vec::with_capacity(FIXED_LEN + fields.rec_id.len() + fields.schema.len() + 8);
+    Ok((rec_id_len, schema_len))
+}
+
+/// The length of the header [`write_header`] makes for `rec_id` and `schema`
+/// (whatever the payload), or the error it would return.
+pub(crate) fn header_len(rec_id: &str, schema: &[u8]) -> Result<usize, Error> {
+    section_lengths(rec_id, schema)?;
+    Ok(FIXED_LEN + rec_id.len() + schema.len() + CHECKSUM_LEN)
+}
+
+/// Encodes a complete header, checksum included.
+pub(crate) fn write_header(fields: &HeaderFields<'_>) -> Result<Vec<u8>, Error> {
+    let (rec_id_len, schema_len) = section_lengths(fields.rec_id, fields.schema)?;
+    let mut out =
+        Vec::with_capacity(FIXED_LEN + fields.rec_id.len() + fields.schema.len() + CHECKSUM_LEN);
     out.extend_from_slice(&MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     out.push(fields.compression.id());
@@ -382,4 +396,44 @@ pub(crate) fn verify_payload<'a>(tail: &'a [u8], origin: &Origin) -> Result<&'a 
         });
     }
     Ok(payload)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(rec_id: &str, schema: &[u8]) -> Result<Vec<u8>, Error> {
+        write_header(&HeaderFields {
+            compression: Compression::Lz4,
+            rec_id,
+            version: 3,
+            schema,
+            payload_len: u64::MAX,
+            uncompressed_len: 12,
+        })
+    }
+
+    #[test]
+    fn header_len_is_the_length_of_the_header_written() {
+        for (rec_id, schema_len) in [("", 0), ("u8", 3), ("Portfolio", 500)] {
+            let schema = vec![7u8; schema_len];
+            let written = header(rec_id, &schema).unwrap();
+            assert_eq!(header_len(rec_id, &schema).unwrap(), written.len());
+        }
+    }
+
+    #[test]
+    fn an_overlong_rec_id_is_refused_before_and_when_writing() {
+        let rec_id = "x".repeat(MAX_REC_ID_LEN as usize + 1);
+        assert!(matches!(
+            header_len(&rec_id, b""),
+            Err(Error::Encode { .. })
+        ));
+        assert!(matches!(header(&rec_id, b""), Err(Error::Encode { .. })));
+        let longest = "x".repeat(MAX_REC_ID_LEN as usize);
+        assert_eq!(
+            header_len(&longest, b"").unwrap(),
+            header(&longest, b"").unwrap().len()
+        );
+    }
 }

@@ -1,10 +1,13 @@
-//! The postcard flavors of a streaming save: where postcard's serializer puts the
-//! bytes it produces, one per codec.
+//! The postcard flavors of a save: where postcard's serializer puts the bytes it
+//! produces. [`Staged`] streams (its buffer goes to a drain when full, one drain per
+//! codec); [`Whole`] keeps everything, for `to_bytes` without compression.
 //!
 //! postcard's own `to_io` would do for the uncompressed case, but it writes every
 //! byte it is given straight to its writer and turns every write error into
-//! `SerializeBufferFull`; these flavors buffer, and leave the real cause in the
+//! `SerializeBufferFull`; `Staged` buffers, and leaves the real cause in the
 //! [`Spool`].
+
+use std::io::Write as _;
 
 use lz4_flex::frame::FrameEncoder;
 use postcard::ser_flavors::Flavor;
@@ -12,37 +15,134 @@ use postcard::ser_flavors::Flavor;
 use super::spool::{Failure, Spool, Stopped};
 use crate::codec;
 
-/// What a flavor tells postcard when the spool stopped; the cause is in the spool.
-fn stopped(_: Stopped) -> postcard::Error {
-    postcard::Error::SerializeBufferFull
+/// Where the flavor's buffer goes when a write finds no room in it.
+///
+/// A drain never fails in the flavor's eyes: it records why it stopped in the
+/// [`Spool`] (whose failure the save checks after every encode) and from then on
+/// discards what it is given, so postcard runs to the end of the value without
+/// writing anything. See [`Staged`] for why.
+pub(super) trait Drain {
+    /// Takes the bytes of `buf` (writes or compresses them, or keeps them and grows
+    /// the buffer) and then `data`, which did not fit in `buf`; returns the buffer
+    /// to go on with.
+    fn take(&mut self, buf: Vec<u8>, data: &[u8]) -> Vec<u8>;
 }
 
-/// Codec `None`: the postcard bytes are the stored payload, written into the spool.
-pub(super) struct Plain<'s, 'a> {
-    spool: &'s mut Spool<'a>,
+/// The flavor: a buffer postcard appends to, and the drain that takes it when full.
+///
+/// Its fast path is bare postcard's (`Vec::extend_from_slice`), and how the compiler
+/// treats it decides the speed of an encode. postcard's serializer owns the flavor,
+/// so the buffer's length is a field of the serializer that each `Serialize` impl
+/// gets by `&mut`; the length stays in a register across the many small writes
+/// (four bytes for an `f32`) only where the write is inlined into the impl, and only
+/// if the compiler can see that nothing the slow path calls keeps that `&mut`.
+/// Otherwise every write reloads the length the one before stored, a chain through
+/// memory that made `to_bytes` of a `Vec` of `f32` triples twice as slow as bare
+/// postcard. Hence (each measured, with instruction counts and timings):
+/// - the slow path is `#[cold] #[inline]`: compiled into every codegen unit that
+///   calls it, so visible there (an `#[inline(never)]` one lands in a single unit,
+///   and the others see an opaque call that may keep the pointer), yet kept out of
+///   line;
+/// - the slow path returns nothing: checking a `Result` after every write made the
+///   writes too big to inline into serde's derived code;
+/// - a write of a number (at most [`SHORT_WRITE`] bytes) reaches the slow path by
+///   value: by address, the number was stored to the stack before every write, in
+///   case the slow path ran.
+pub(super) struct Staged<'d, D> {
+    buf: Vec<u8>,
+    drain: &'d mut D,
 }
 
-impl<'s, 'a> Plain<'s, 'a> {
-    pub(super) fn new(spool: &'s mut Spool<'a>) -> Self {
-        Plain { spool }
+/// Writes at most this long reach the slow path by value, in a `u64` (a register):
+/// postcard's numbers but the 16-byte ones and long varints.
+const SHORT_WRITE: usize = 8;
+
+impl<'d, D: Drain> Staged<'d, D> {
+    /// A flavor appending to `buf`, drained into `drain`.
+    pub(super) fn new(buf: Vec<u8>, drain: &'d mut D) -> Self {
+        Staged { buf, drain }
+    }
+
+    /// The slow path of a write of `len` bytes at most [`SHORT_WRITE`], the first
+    /// `len` bytes of `short` (little-endian).
+    #[cold]
+    #[inline]
+    fn spill_short(&mut self, short: u64, len: usize) {
+        self.spill(&short.to_le_bytes()[..len]);
+    }
+
+    /// The slow path: `data` did not fit in the buffer.
+    #[cold]
+    #[inline]
+    fn spill(&mut self, data: &[u8]) {
+        self.buf = self.drain.take(std::mem::take(&mut self.buf), data);
     }
 }
 
-impl Flavor for Plain<'_, '_> {
-    type Output = ();
+impl<D: Drain> Flavor for Staged<'_, D> {
+    /// The buffer, with the bytes not drained yet.
+    type Output = Vec<u8>;
 
-    #[inline]
+    #[inline(always)]
     fn try_push(&mut self, data: u8) -> postcard::Result<()> {
-        self.spool.push(&[data]).map_err(stopped)
+        self.try_extend(&[data])
     }
 
-    #[inline]
+    #[inline(always)]
     fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
-        self.spool.push(data).map_err(stopped)
+        if data.len() <= self.buf.capacity() - self.buf.len() {
+            self.buf.extend_from_slice(data);
+        } else if data.len() <= SHORT_WRITE {
+            let mut short = [0; SHORT_WRITE];
+            short[..data.len()].copy_from_slice(data);
+            self.spill_short(u64::from_le_bytes(short), data.len());
+        } else {
+            self.spill(data);
+        }
+        Ok(())
     }
 
-    fn finalize(self) -> postcard::Result<()> {
+    fn finalize(self) -> postcard::Result<Vec<u8>> {
+        Ok(self.buf)
+    }
+}
+
+/// The flavor of `to_bytes` without compression: the whole file in one buffer that
+/// grows as postcard writes, never drained, so bare postcard's own (`AllocVec`'s)
+/// and nothing else. Starts as the spool's buffer, with the header's placeholder.
+pub(super) struct Whole(pub(super) Vec<u8>);
+
+impl Flavor for Whole {
+    /// The buffer, header placeholder and payload.
+    type Output = Vec<u8>;
+
+    #[inline(always)]
+    fn try_push(&mut self, data: u8) -> postcard::Result<()> {
+        self.0.push(data);
         Ok(())
+    }
+
+    #[inline(always)]
+    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+        self.0.extend_from_slice(data);
+        Ok(())
+    }
+
+    fn finalize(self) -> postcard::Result<Vec<u8>> {
+        Ok(self.0)
+    }
+}
+
+/// Codec `None`: the postcard bytes are the stored payload, and the flavor's buffer
+/// is the spool's own ([`Spool::lend_buffer`]).
+impl Drain for Spool<'_> {
+    fn take(&mut self, buf: Vec<u8>, data: &[u8]) -> Vec<u8> {
+        self.return_buffer(buf);
+        if self.push(data).is_err() {
+            // The save failed (the cause is recorded): what follows is discarded.
+            self.discard();
+        }
+        self.lend_buffer()
     }
 }
 
@@ -50,33 +150,33 @@ impl Flavor for Plain<'_, '_> {
 /// at a time, and each write into the encoder costs more than a copy.
 const STAGE: usize = 64 * 1024;
 
-/// Codec `Lz4`: the postcard bytes go through an lz4 frame encoder into the spool.
+/// Codec `Lz4`: the flavor's buffer is a stage of at most [`STAGE`] bytes, which goes
+/// through an lz4 frame encoder into the spool.
 ///
 /// The encoder cuts blocks by its own buffer (4 MiB), whatever the sizes of the
 /// writes, so the frame is the one a single write of the whole payload would give.
 pub(super) struct Lz4<'s, 'a> {
-    stage: Vec<u8>,
     encoder: FrameEncoder<&'s mut Spool<'a>>,
-    /// Uncompressed bytes taken so far.
-    raw_len: u64,
+    /// Uncompressed bytes handed to the encoder so far.
+    encoded: u64,
 }
 
 impl<'s, 'a> Lz4<'s, 'a> {
     pub(super) fn new(spool: &'s mut Spool<'a>) -> Self {
         Lz4 {
-            stage: Vec::new(),
             encoder: codec::lz4_encoder(spool),
-            raw_len: 0,
+            encoded: 0,
         }
     }
 
-    /// Ends the frame: the spool then holds the whole stored payload. Returns the
-    /// number of uncompressed bytes.
-    pub(super) fn finish(mut self) -> Result<u64, Stopped> {
+    /// Compresses the rest of the payload, `stage` (the flavor's output), and ends
+    /// the frame: the spool then holds the whole stored payload. Returns the number
+    /// of uncompressed bytes.
+    pub(super) fn finish(mut self, stage: Vec<u8>) -> Result<u64, Stopped> {
         // Also refuses to finish an encoder that failed.
-        encode(&mut self.encoder, &self.stage)?;
+        self.encode(&stage)?;
         match self.encoder.try_finish() {
-            Ok(()) => Ok(self.raw_len),
+            Ok(()) => Ok(self.encoded),
             Err(e) => Err(self
                 .encoder
                 .get_mut()
@@ -84,62 +184,55 @@ impl<'s, 'a> Lz4<'s, 'a> {
         }
     }
 
-    /// Grows the stage up to [`STAGE`], or hands it to the encoder, then takes `data`.
-    #[inline(never)]
-    fn make_room(&mut self, data: &[u8]) -> Result<(), Stopped> {
-        let needed = self.stage.len() + data.len();
-        if needed <= STAGE {
-            // Doubling from nothing, so a small value never allocates a whole stage.
-            let target = needed.max(self.stage.capacity() * 2).clamp(256, STAGE);
-            self.stage.reserve_exact(target - self.stage.len());
-            self.stage.extend_from_slice(data);
-            return Ok(());
+    /// Writes `data` to the encoder; an error is recorded in the spool.
+    fn encode(&mut self, data: &[u8]) -> Result<(), Stopped> {
+        // An encoder whose write failed is left half way through a block: it must
+        // not be used again (a `Serialize` impl may go on after an error it was given).
+        if self.encoder.get_ref().has_failed() {
+            return Err(Stopped);
         }
-        encode(&mut self.encoder, &self.stage)?;
-        self.stage.clear();
-        if data.len() >= STAGE {
-            encode(&mut self.encoder, data)
-        } else {
-            self.stage.extend_from_slice(data);
-            Ok(())
+        self.encoded += data.len() as u64;
+        let encoder = &mut self.encoder;
+        encoder
+            .write_all(data)
+            .map_err(|e| encoder.get_mut().fail(Failure::Compress(e.to_string())))
+    }
+
+    /// Compresses the stage when `additional` more bytes would take it past
+    /// [`STAGE`]; grows it (doubling from nothing, so a small value never allocates
+    /// a whole stage) when they fit.
+    fn room_in_stage(&mut self, stage: &mut Vec<u8>, additional: usize) -> Result<(), Stopped> {
+        if stage.len() + additional > STAGE {
+            self.encode(stage)?;
+            stage.clear();
         }
+        let needed = stage.len() + additional;
+        if needed > stage.capacity() {
+            let target = needed.max(stage.capacity() * 2).clamp(256, STAGE);
+            stage.reserve_exact(target - stage.len());
+        }
+        Ok(())
     }
 }
 
-/// Writes `data` to the encoder; an error is recorded in the spool.
-fn encode(encoder: &mut FrameEncoder<&mut Spool<'_>>, data: &[u8]) -> Result<(), Stopped> {
-    use std::io::Write as _;
-    // An encoder whose write failed is left half way through a block: it must not be
-    // used again (a `Serialize` impl may go on after an error it was given).
-    if encoder.get_ref().has_failed() {
-        return Err(Stopped);
-    }
-    encoder
-        .write_all(data)
-        .map_err(|e| encoder.get_mut().fail(Failure::Compress(e.to_string())))
-}
-
-impl Flavor for Lz4<'_, '_> {
-    /// The flavor itself, for [`Lz4::finish`], whose failures need the spool.
-    type Output = Self;
-
-    #[inline]
-    fn try_push(&mut self, data: u8) -> postcard::Result<()> {
-        self.try_extend(&[data])
-    }
-
-    #[inline]
-    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
-        self.raw_len += data.len() as u64;
-        if data.len() <= self.stage.capacity() - self.stage.len() {
-            self.stage.extend_from_slice(data);
-            Ok(())
+impl Drain for Lz4<'_, '_> {
+    fn take(&mut self, mut stage: Vec<u8>, data: &[u8]) -> Vec<u8> {
+        let taken = if data.len() >= STAGE {
+            // A stage or more on its own: no need to copy it.
+            self.encode(&stage).and_then(|()| {
+                stage.clear();
+                self.encode(data)
+            })
         } else {
-            self.make_room(data).map_err(stopped)
+            self.room_in_stage(&mut stage, data.len()).map(|()| {
+                stage.extend_from_slice(data);
+            })
+        };
+        if taken.is_err() {
+            // The save failed (the cause is recorded in the spool): what follows is
+            // discarded.
+            stage.clear();
         }
-    }
-
-    fn finalize(self) -> postcard::Result<Self> {
-        Ok(self)
+        stage
     }
 }

@@ -23,6 +23,10 @@ use crate::format::{self, FileInfo, CHECKSUM_LEN};
 /// (block headers) between its large reads. Also the largest lz4 payload read whole.
 const READ_CHUNK: usize = 64 * 1024;
 
+/// Payloads read whole up to this size take one bounded read; larger ones are read
+/// to the end of the file ([`read_whole`]).
+const SMALL_READ: u64 = 8 * 1024;
+
 /// Reads the payload of `file` (positioned just after the header `info` describes,
 /// found at `path`), verifies its checksum and decompresses it.
 pub(crate) fn read_payload(
@@ -71,11 +75,23 @@ fn read_whole(
 ) -> Result<Vec<u8>, Error> {
     // Sized by the header, which was checked against the file's real length.
     let tail_len = info.payload_len + CHECKSUM_LEN as u64;
-    let mut tail = Vec::with_capacity(tail_len as usize);
-    file.by_ref()
-        .take(tail_len)
-        .read_to_end(&mut tail)
-        .map_err(io_error("read", path))?;
+    let mut tail = Vec::new();
+    if tail_len <= SMALL_READ {
+        tail.reserve_exact(tail_len as usize);
+        file.by_ref()
+            .take(tail_len)
+            .read_to_end(&mut tail)
+            .map_err(io_error("read", path))?;
+    } else {
+        // The tail is the rest of the file. `File`'s own `read_to_end` sizes the
+        // buffer by the file's length and reads it in one call; through `take`,
+        // which knows no length, std reads 8 KiB, then 16, 32... (ten calls for
+        // 4 MB). Bytes beyond the tail can only come from a file that grew since
+        // its length was checked, and are dropped.
+        file.read_to_end(&mut tail)
+            .map_err(io_error("read", path))?;
+        tail.truncate(tail_len as usize);
+    }
     if tail.len() as u64 != tail_len {
         // The file shrank while being read.
         return Err(truncated(info, origin, tail.len() as u64));
@@ -263,6 +279,24 @@ mod tests {
             let tail = &bytes[info.header_len as usize..];
             let expected = payload_of(&info, tail, &Origin::Bytes).unwrap();
             assert_eq!(read(&bytes, &info).unwrap(), expected.as_ref());
+        }
+    }
+
+    #[test]
+    fn bytes_appended_after_the_length_was_checked_are_not_read() {
+        // The file grew between `inspect` and the read: the tail is read to the end
+        // of the file past `SMALL_READ`, and must still stop at the checksum.
+        for bytes in [
+            crate::to_bytes(&vec![7u8; 100]).unwrap(),
+            crate::to_bytes(&vec![3u64; 5000]).unwrap(),
+            lz4_noise_file(READ_CHUNK - 100),
+        ] {
+            let info = crate::inspect_bytes(&bytes).unwrap();
+            let tail = &bytes[info.header_len as usize..];
+            let expected = payload_of(&info, tail, &Origin::Bytes).unwrap();
+            let mut grown = bytes.clone();
+            grown.extend_from_slice(&[0xEE; 5000]);
+            assert_eq!(read(&grown, &info).unwrap(), expected.as_ref());
         }
     }
 

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::flavor;
+use super::flavor::{self, Staged};
 use super::spool::{Failure, Spool, Stopped};
 use crate::codec::Compression;
 use crate::error::{io_error, Error};
@@ -29,16 +29,17 @@ impl Plan {
     pub(crate) fn new<T: Schema + ?Sized>(compression: Compression) -> Result<Plan, Error> {
         let description = Description::of::<T>();
         let (rec_id, version) = migrate::rec_id_and_version(&description);
-        let mut plan = Plan {
+        let schema = description.to_canonical_bytes();
+        // The payload's lengths are fixed-size fields: the header's length is known
+        // now.
+        let header_len = format::header_len(&rec_id, &schema)?;
+        Ok(Plan {
             compression,
             rec_id,
             version,
-            schema: description.to_canonical_bytes(),
-            header_len: 0,
-        };
-        // The lengths are fixed-size fields: the header's length is known now.
-        plan.header_len = plan.header(0, 0)?.len();
-        Ok(plan)
+            schema,
+            header_len,
+        })
     }
 
     fn header(&self, payload_len: u64, uncompressed_len: u64) -> Result<Vec<u8>, Error> {
@@ -55,9 +56,23 @@ impl Plan {
     /// The bytes of the file for `value`.
     pub(crate) fn to_bytes<T: Serialize + ?Sized>(&self, value: &T) -> Result<Vec<u8>, Error> {
         let mut spool = Spool::in_memory(self.header_len);
+        let encoded = match self.compression {
+            // Nothing to stream to: postcard appends to the spool's buffer through bare
+            // postcard's own fast path, which never has to drain it.
+            Compression::None => {
+                let buf = spool.lend_buffer();
+                postcard::serialize_with_flavor(value, flavor::Whole(buf))
+                    .map(|buf| {
+                        spool.return_buffer(buf);
+                        spool.payload_len()
+                    })
+                    .map_err(Some)
+            }
+            Compression::Lz4 => encode_lz4(value, &mut spool),
+        };
         // Memory cannot fail to take a write: only an encode error gets here.
         let write_error = |e: io::Error| self.encode_error(e.to_string());
-        let raw_len = self.encode(value, &mut spool, write_error)?;
+        let raw_len = self.outcome(value, &mut spool, encoded, write_error)?;
         let header = self.header(spool.payload_len(), raw_len)?;
         spool
             .finish(&header)
@@ -73,7 +88,22 @@ impl Plan {
         file_path: &Path,
     ) -> Result<(), Error> {
         let mut spool = Spool::to_file(file, self.header_len);
-        let raw_len = self.encode(value, &mut spool, |e| io_error("write", file_path)(e))?;
+        let encoded = match self.compression {
+            // postcard appends to the spool's buffer, which is written out when full.
+            Compression::None => {
+                let buf = spool.lend_buffer();
+                postcard::serialize_with_flavor(value, Staged::new(buf, &mut spool))
+                    .map(|buf| {
+                        spool.return_buffer(buf);
+                        spool.payload_len()
+                    })
+                    .map_err(Some)
+            }
+            Compression::Lz4 => encode_lz4(value, &mut spool),
+        };
+        let raw_len = self.outcome(value, &mut spool, encoded, |e| {
+            io_error("write", file_path)(e)
+        })?;
         let header = self.header(spool.payload_len(), raw_len)?;
         spool
             .finish(&header)
@@ -81,24 +111,18 @@ impl Plan {
         Ok(())
     }
 
-    /// Encodes `value` into `spool`; returns the payload's uncompressed length.
-    fn encode<T: Serialize + ?Sized>(
+    /// The result of encoding `value` into `spool`: the payload's uncompressed
+    /// length, or the error that stopped it.
+    fn outcome<T: Serialize + ?Sized>(
         &self,
         value: &T,
         spool: &mut Spool<'_>,
+        encoded: Result<u64, Option<postcard::Error>>,
         write_error: impl FnOnce(io::Error) -> Error,
     ) -> Result<u64, Error> {
-        // `None`: postcard finished, the lz4 frame did not.
-        let encoded: Result<u64, Option<postcard::Error>> = match self.compression {
-            Compression::None => postcard::serialize_with_flavor(value, flavor::Plain::new(spool))
-                .map(|()| spool.payload_len())
-                .map_err(Some),
-            Compression::Lz4 => postcard::serialize_with_flavor(value, flavor::Lz4::new(spool))
-                .map_err(Some)
-                .and_then(|lz4| lz4.finish().map_err(|Stopped| None)),
-        };
         // What stopped the spool is the cause, whatever postcard made of it; checked
-        // even after a success, in case a `Serialize` impl swallowed the error.
+        // even after a success, in case a `Serialize` impl swallowed the error (and
+        // always after a write error, which the flavor keeps from postcard).
         Err(match (spool.take_failure(), encoded) {
             (None, Ok(raw_len)) => return Ok(raw_len),
             (Some(Failure::Write(e)), _) => write_error(e),
@@ -127,6 +151,18 @@ impl Plan {
             detail,
         }
     }
+}
+
+/// Encodes `value` through an lz4 frame into `spool`; returns the uncompressed
+/// length. `None` for an error: postcard finished, the lz4 frame did not (the cause
+/// is in the spool).
+fn encode_lz4<T: Serialize + ?Sized>(
+    value: &T,
+    spool: &mut Spool<'_>,
+) -> Result<u64, Option<postcard::Error>> {
+    let mut lz4 = flavor::Lz4::new(spool);
+    let stage = postcard::serialize_with_flavor(value, Staged::new(Vec::new(), &mut lz4))?;
+    lz4.finish(stage).map_err(|Stopped| None)
 }
 
 #[cfg(test)]
@@ -267,6 +303,40 @@ mod tests {
     impl Seek for FailsOnce {
         fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
             self.out.seek(to)
+        }
+    }
+
+    #[test]
+    fn after_a_failed_write_the_rest_of_the_value_writes_nothing() {
+        // The flavor's writes cannot fail (see `flavor::Staged`): postcard goes on to
+        // the end of the value, whose bytes must all be discarded. Numbers (taken by
+        // value when the buffer is full) and strings (by address) both take payloads
+        // of several chunks and lz4 blocks past the failed first write.
+        let floats: Vec<f32> = (0..1_500_000u32).map(|i| i as f32 * 0.25).collect();
+        let words: Vec<String> = (0..700_000u32).map(|i| format!("item {i}")).collect();
+        let value = (floats, words);
+        for compression in Compression::ALL {
+            let mut out = FailsOnce {
+                out: Cursor::new(Vec::new()),
+                writes: 0,
+                fail_at: 1,
+            };
+            let plan = Plan::new::<(Vec<f32>, Vec<String>)>(compression).unwrap();
+            let err = plan
+                .write_file(&value, &mut out, Path::new("t"))
+                .unwrap_err();
+            assert!(
+                matches!(
+                    &err,
+                    Error::Io {
+                        action: "write",
+                        ..
+                    }
+                ),
+                "{compression:?}: {err:?}"
+            );
+            assert_eq!(out.writes, 1, "{compression:?}");
+            assert!(out.out.get_ref().is_empty(), "{compression:?}");
         }
     }
 
