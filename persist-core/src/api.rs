@@ -71,8 +71,8 @@ pub fn save_with<T: Serialize + Schema + ?Sized>(
     let path = path.as_ref();
     let compression = naming::compression_for_save(path, options.get_compression())?;
     let plan = Plan::new::<T>(compression)?;
-    atomic::write_with(path, options.is_durable(), |file, temp_path| {
-        plan.write_file(value, file, temp_path)
+    atomic::write_with(path, options.is_durable(), |file, target| {
+        plan.write_file(value, file, target)
     })
 }
 

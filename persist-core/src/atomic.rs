@@ -14,6 +14,11 @@ use crate::error::{io_error, Error};
 /// cleanup recognise leftovers of a crashed save by it.
 pub const TEMP_SUFFIX: &str = ".persist-tmp";
 
+/// The action of an `Error::Io` for a failed write of a save's temporary file. The
+/// error names the target, not the temporary file: that one is deleted by the time
+/// the caller sees the error.
+pub(crate) const WRITE_TEMP: &str = "write the temporary file for";
+
 /// Replaces (or creates) `path` with the concatenation of `parts`.
 ///
 /// With `durable`, the data and the rename are flushed to the device before this
@@ -21,18 +26,18 @@ pub const TEMP_SUFFIX: &str = ".persist-tmp";
 /// in the operating system's cache, which survives a crash of the program but not a
 /// power loss.
 pub(crate) fn write_file(path: &Path, parts: &[&[u8]], durable: bool) -> Result<(), Error> {
-    write_with(path, durable, |file, temp_path| {
+    write_with(path, durable, |file, target| {
         for part in parts {
-            file.write_all(part).map_err(io_error("write", temp_path))?;
+            file.write_all(part).map_err(io_error(WRITE_TEMP, target))?;
         }
         Ok(())
     })
 }
 
 /// Replaces (or creates) `path` with what `write` writes into a new, empty file (it
-/// may seek), given with its temporary path for error messages; `durable` as in
-/// [`write_file`]. When `write` fails, the temporary file is removed and the old one
-/// stays as it was.
+/// may seek), given with `path` for its error messages (see [`WRITE_TEMP`]);
+/// `durable` as in [`write_file`]. When `write` fails, the temporary file is removed
+/// and the old one stays as it was.
 pub(crate) fn write_with(
     path: &Path,
     durable: bool,
@@ -79,12 +84,11 @@ pub(crate) fn write_with(
         Err(e) => return Err(io_error("create a temporary file in", dir)(e)),
     };
     // On failure `temp` is dropped on the way out, which deletes the file.
-    let temp_path = temp.path().to_path_buf();
-    write(temp.as_file_mut(), &temp_path)?;
+    write(temp.as_file_mut(), path)?;
     if durable {
         temp.as_file()
             .sync_all()
-            .map_err(io_error("flush to disk", temp.path()))?;
+            .map_err(io_error("flush to disk the temporary file for", path))?;
     }
     // On failure the returned error owns the temporary file, which is deleted when
     // the error is dropped here.
@@ -118,4 +122,51 @@ fn sync_directory(dir: &Path) -> Result<(), Error> {
     #[cfg(not(unix))]
     let _ = dir;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names in `dir`.
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_failed_write_of_the_temporary_file_names_the_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("x.pickle");
+        fs::write(&target, b"old").unwrap();
+        let read_only = dir.path().join("read-only");
+        fs::write(&read_only, b"").unwrap();
+        // What `save` does, but for the file handle.
+        let plan = crate::stream::Plan::new::<str>(crate::Compression::None).unwrap();
+        let err = write_with(&target, true, |file, name| {
+            // A handle opened for reading only: its writes fail, even for root, which
+            // ignores permissions.
+            *file = fs::File::open(&read_only).unwrap();
+            plan.write_file("new", file, name)
+        })
+        .unwrap_err();
+        assert!(
+            matches!(&err, Error::Io { action: WRITE_TEMP, path, .. } if path == &target),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string().starts_with(&format!(
+                "cannot write the temporary file for `{}`",
+                target.display()
+            )),
+            "{err}"
+        );
+        // The temporary file is gone, the old file untouched.
+        assert_eq!(entries(dir.path()), ["read-only", "x.pickle"]);
+        assert_eq!(fs::read(&target).unwrap(), b"old");
+    }
 }

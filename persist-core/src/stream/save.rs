@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::flavor::{self, Staged};
 use super::spool::{Failure, Spool, Stopped};
+use crate::atomic::WRITE_TEMP;
 use crate::codec::Compression;
 use crate::error::{io_error, Error};
 use crate::format::{self, HeaderFields};
@@ -79,8 +80,8 @@ impl Plan {
             .map_err(|e| self.encode_error(e.to_string()))
     }
 
-    /// Writes the file for `value` into `file` (empty, at its start), whose name for
-    /// error messages is `file_path`.
+    /// Writes the file for `value` into `file` (empty, at its start), the temporary
+    /// file of a save to `file_path`, the path its errors name.
     pub(crate) fn write_file<T: Serialize + ?Sized>(
         &self,
         value: &T,
@@ -102,12 +103,12 @@ impl Plan {
             Compression::Lz4 => encode_lz4(value, &mut spool),
         };
         let raw_len = self.outcome(value, &mut spool, encoded, |e| {
-            io_error("write", file_path)(e)
+            io_error(WRITE_TEMP, file_path)(e)
         })?;
         let header = self.header(spool.payload_len(), raw_len)?;
         spool
             .finish(&header)
-            .map_err(io_error("write", file_path))?;
+            .map_err(io_error(WRITE_TEMP, file_path))?;
         Ok(())
     }
 
@@ -271,7 +272,7 @@ mod tests {
                 let plan = Plan::new::<[String]>(compression).unwrap();
                 let err = plan.write_file(value, &mut file, &path).unwrap_err();
                 assert!(
-                    matches!(&err, Error::Io { action: "write", path: p, .. } if p == &path),
+                    matches!(&err, Error::Io { action: WRITE_TEMP, path: p, .. } if p == &path),
                     "{compression:?}, {} words: {err:?}",
                     value.len()
                 );
@@ -329,7 +330,7 @@ mod tests {
                 matches!(
                     &err,
                     Error::Io {
-                        action: "write",
+                        action: WRITE_TEMP,
                         ..
                     }
                 ),
@@ -376,7 +377,7 @@ mod tests {
                 .write_file(&value, &mut out, Path::new("t"))
                 .unwrap_err();
             assert!(
-                matches!(&err, Error::Io { action: "write", source, .. } if source.to_string() == "the disk hiccuped"),
+                matches!(&err, Error::Io { action: WRITE_TEMP, source, .. } if source.to_string() == "the disk hiccuped"),
                 "{compression:?}: {err:?}"
             );
         }
