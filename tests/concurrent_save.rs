@@ -18,6 +18,10 @@ use std::thread;
 use persist::{Compression, Error, Pickleable, SaveOptions};
 use serde::{Deserialize, Serialize};
 
+#[path = "common/noise.rs"]
+mod noise;
+use noise::noise;
+
 /// The environment variables that carry the target path and the writer's number to
 /// a child.
 const CHILD_PATH: &str = "PERSIST_CONCURRENT_TEST_PATH";
@@ -46,23 +50,11 @@ struct Contested {
 
 /// The value of `writer`: pseudo-random letters (`a` to `p`) and numbers.
 fn value(writer: u32) -> Contested {
-    let mut state = u64::from(writer + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    // Eight letters per random number: a debug build is slow at this.
-    let mut text = vec![0u8; TEXT_LEN];
-    for chunk in text.chunks_exact_mut(8) {
-        let letters = next() & 0x0f0f_0f0f_0f0f_0f0f;
-        chunk.copy_from_slice(&(letters + 0x6161_6161_6161_6161).to_le_bytes());
-    }
+    let (text, numbers) = noise(u64::from(writer + 1), TEXT_LEN, 4096);
     Contested {
         writer,
-        text: String::from_utf8(text).expect("ASCII letters"),
-        numbers: (0..4096).map(|_| next()).collect(),
+        text,
+        numbers,
     }
 }
 

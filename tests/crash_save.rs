@@ -25,6 +25,10 @@ use std::time::{Duration, Instant};
 use persist::Pickleable;
 use serde::{Deserialize, Serialize};
 
+#[path = "common/noise.rs"]
+mod noise;
+use noise::noise;
+
 /// The environment variable that carries the target path to the child.
 const CHILD_PATH: &str = "PERSIST_CRASH_TEST_PATH";
 /// What starts the child's protocol lines (the test harness may print on the same line).
@@ -51,23 +55,11 @@ struct CrashBig {
 /// so that lz4 finds little to compress and values of different generations differ
 /// everywhere.
 fn value(generation: u64) -> CrashBig {
-    let mut state = generation.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    // Eight letters per random number: this runs in every child, in a debug build.
-    let mut text = vec![0u8; TEXT_LEN];
-    for chunk in text.chunks_exact_mut(8) {
-        let letters = next() & 0x0f0f_0f0f_0f0f_0f0f;
-        chunk.copy_from_slice(&(letters + 0x6161_6161_6161_6161).to_le_bytes());
-    }
+    let (text, numbers) = noise(generation, TEXT_LEN, NUMBERS);
     CrashBig {
         generation,
-        text: String::from_utf8(text).expect("ASCII letters"),
-        numbers: (0..NUMBERS).map(|_| next()).collect(),
+        text,
+        numbers,
     }
 }
 
