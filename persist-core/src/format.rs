@@ -308,15 +308,7 @@ pub(crate) fn parse_header(
     };
     let (covered, stored) = header.split_at(header.len() - CHECKSUM_LEN);
     let stored = u64_at(stored, 0);
-    let computed = checksum(covered);
-    if stored != computed {
-        return Err(Error::ChecksumMismatch {
-            origin: origin.clone(),
-            section: Section::Header,
-            stored,
-            computed,
-        });
-    }
+    compare_checksums(Section::Header, stored, checksum(covered), origin)?;
     let bytes = &fixed.bytes;
     let rec_id_end = FIXED_LEN + u32_at(bytes, 24) as usize;
     let rec_id = std::str::from_utf8(&covered[FIXED_LEN..rec_id_end])
@@ -386,16 +378,28 @@ pub(crate) fn parse_header(
 pub(crate) fn verify_payload<'a>(tail: &'a [u8], origin: &Origin) -> Result<&'a [u8], Error> {
     let (payload, stored) = tail.split_at(tail.len() - CHECKSUM_LEN);
     let stored = u64_at(stored, 0);
-    let computed = checksum(payload);
-    if stored != computed {
-        return Err(Error::ChecksumMismatch {
+    compare_checksums(Section::Payload, stored, checksum(payload), origin)?;
+    Ok(payload)
+}
+
+/// `Error::ChecksumMismatch` for `section` unless the checksum `stored` in the
+/// file is the one `computed` over its bytes.
+pub(crate) fn compare_checksums(
+    section: Section,
+    stored: u64,
+    computed: u64,
+    origin: &Origin,
+) -> Result<(), Error> {
+    if stored == computed {
+        Ok(())
+    } else {
+        Err(Error::ChecksumMismatch {
             origin: origin.clone(),
-            section: Section::Payload,
+            section,
             stored,
             computed,
-        });
+        })
     }
-    Ok(payload)
 }
 
 #[cfg(test)]

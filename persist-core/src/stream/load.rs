@@ -149,15 +149,7 @@ fn read_lz4(
         return Err(truncated(info, origin, info.payload_len + got as u64));
     }
     let stored = u64::from_le_bytes(stored);
-    let computed = hasher.finish();
-    if stored != computed {
-        return Err(Error::ChecksumMismatch {
-            origin: origin.clone(),
-            section: Section::Payload,
-            stored,
-            computed,
-        });
-    }
+    format::compare_checksums(Section::Payload, stored, hasher.finish(), origin)?;
     decoded.map_err(|detail| corrupt(origin, detail))
 }
 
