@@ -1,6 +1,7 @@
 //! Saves and loads stream: a saved file is byte for byte the in-memory encoding, a
-//! save holds a small fraction of its payload in memory, and a load holds the payload
-//! once (an lz4 payload only decompressed).
+//! save holds a small fraction of its payload in memory, and a typed load holds the
+//! value it builds and a small window of the payload, never the payload whole (a
+//! type that borrows from its input holds the payload once, decompressed).
 //!
 //! Memory is measured by a counting global allocator, armed on the test's own thread
 //! only around the call under test, so the other tests of this binary, running on
@@ -11,7 +12,7 @@ use std::cell::Cell;
 use std::fs;
 use std::path::Path;
 
-use persist::{Compression, Error, SaveOptions, Section};
+use persist::{Compression, Error, LoadOptions, SaveOptions, Section};
 use serde::ser::{Error as _, SerializeSeq, Serializer};
 use serde::Serialize;
 
@@ -206,13 +207,12 @@ fn a_large_save_holds_a_small_fraction_of_its_payload() {
 }
 
 #[test]
-fn a_large_load_holds_the_payload_once() {
+fn a_typed_load_holds_the_value_and_a_small_window() {
     let dir = tempfile::tempdir().unwrap();
     let value = lines(LARGE);
-    // The loaded value's heap: its strings, and its vector's buffer, which serde
-    // grows by doubling.
-    let value_heap = value.iter().map(|s| s.len() as u64).sum::<u64>()
-        + 2 * (value.len() * std::mem::size_of::<String>()) as u64;
+    let value_heap = value_heap(&value);
+    // The fixed buffers: the 128 KiB window postcard decodes from, and for lz4 also
+    // the 64 KiB read buffer and one 4 MiB block, stored and decoded; 1 MiB of slack.
     for (options, fixed) in [(SaveOptions::new(), MIB), (lz4(), 9 * MIB)] {
         let path = dir.path().join("large.pickle");
         persist::save_with(&value, &path, &options).unwrap();
@@ -220,9 +220,7 @@ fn a_large_load_holds_the_payload_once() {
         let (loaded, peak) = peak_of(|| persist::load::<Vec<String>>(&path).unwrap());
         assert!(loaded == value);
         drop(loaded);
-        // One buffer of the (decompressed) payload, the value, the fixed buffers:
-        // an lz4 payload is never held compressed next to its decompressed bytes.
-        let bound = info.uncompressed_len + value_heap + fixed;
+        let bound = value_heap + fixed;
         assert!(
             peak <= bound,
             "{:?}: a load of {} payload bytes ({} stored) held {peak} bytes (bound {bound})",
@@ -230,12 +228,106 @@ fn a_large_load_holds_the_payload_once() {
             info.uncompressed_len,
             info.payload_len
         );
-        if options.get_compression() == Some(Compression::Lz4) {
-            assert!(
-                info.payload_len > fixed,
-                "the noise hardly compresses, so a whole compressed copy would not fit the bound"
-            );
+        assert!(
+            info.payload_len > fixed,
+            "the noise hardly compresses, so a whole copy of the payload would not fit the bound"
+        );
+    }
+}
+
+#[test]
+fn the_stream_threshold_decides_whether_a_load_holds_the_payload() {
+    let dir = tempfile::tempdir().unwrap();
+    let value = lines(LARGE);
+    let path = dir.path().join("large.pickle");
+    persist::save(&value, &path).unwrap();
+    let payload = persist::inspect(&path).unwrap().uncompressed_len;
+    let value_heap = value_heap(&value);
+    assert!(payload > LoadOptions::DEFAULT_STREAM_ABOVE);
+    let peak = |options: LoadOptions| {
+        let (loaded, peak) =
+            peak_of(|| persist::load_with::<Vec<String>>(&path, &options).unwrap());
+        assert!(loaded == value);
+        peak
+    };
+    // Past the threshold (the default here): a window, not the payload.
+    let streamed = peak(LoadOptions::new());
+    assert!(streamed <= value_heap + MIB, "streamed: {streamed} bytes");
+    // Under it: the payload, read whole, on top of that.
+    let whole = peak(LoadOptions::new().stream_above(u64::MAX));
+    assert!(
+        whole > streamed + payload / 10 * 9,
+        "read whole: {whole} bytes, streamed {streamed}, payload {payload}"
+    );
+}
+
+/// The heap of a loaded `Vec<String>`: its strings, and its vector's buffer, which
+/// serde grows by doubling.
+fn value_heap(value: &[String]) -> u64 {
+    value.iter().map(|s| s.len() as u64).sum::<u64>() + 2 * std::mem::size_of_val(value) as u64
+}
+
+/// A string that reads itself with `deserialize_str`, as some owned types do (dates
+/// that parse their text, for one): postcard lends such strings from its input,
+/// which a stream cannot, so the load reads the payload whole.
+#[derive(Serialize, PartialEq, Debug)]
+struct ParsedText(String);
+
+impl<'de> serde::Deserialize<'de> for ParsedText {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Text;
+        impl serde::de::Visitor<'_> for Text {
+            type Value = ParsedText;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("text")
+            }
+            fn visit_str<E>(self, text: &str) -> Result<ParsedText, E> {
+                Ok(ParsedText(text.to_owned()))
+            }
         }
+        deserializer.deserialize_str(Text)
+    }
+}
+
+impl persist::Schema for ParsedText {
+    fn describe(builder: &mut persist::schema::Builder) -> persist::schema::Node {
+        <String as persist::Schema>::describe(builder)
+    }
+}
+
+#[test]
+fn a_type_that_borrows_its_input_loads_from_the_whole_payload() {
+    let dir = tempfile::tempdir().unwrap();
+    let text: Vec<ParsedText> = lines(LARGE).into_iter().map(ParsedText).collect();
+    let strings: Vec<String> = text.iter().map(|t| t.0.clone()).collect();
+    let value_heap = value_heap(&strings);
+    drop(strings);
+    for (options, fixed) in [(SaveOptions::new(), MIB), (lz4(), 9 * MIB)] {
+        let path = dir.path().join("text.pickle");
+        persist::save_with(&text, &path, &options).unwrap();
+        let info = persist::inspect(&path).unwrap();
+        let (loaded, peak) = peak_of(|| persist::load::<Vec<ParsedText>>(&path).unwrap());
+        assert!(loaded == text);
+        drop(loaded);
+        // The payload once (decompressed), the value, the fixed buffers.
+        let bound = info.uncompressed_len + value_heap + fixed;
+        assert!(
+            peak <= bound,
+            "{:?}: a load of {} payload bytes held {peak} bytes (bound {bound})",
+            options.get_compression(),
+            info.uncompressed_len,
+        );
+        // Damage is still found, and reported as such.
+        let mut bytes = fs::read(&path).unwrap();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 0x01;
+        fs::write(&path, &bytes).unwrap();
+        let err = persist::load::<Vec<ParsedText>>(&path).unwrap_err();
+        assert!(
+            matches!(err, Error::ChecksumMismatch { .. }),
+            "{:?}: {err:?}",
+            options.get_compression()
+        );
     }
 }
 
@@ -293,30 +385,46 @@ fn a_serialize_error_after_megabytes_leaves_the_old_file_and_no_temporary() {
     assert_eq!(names, ["a.pickle", "b.pickle"], "no temporary file left");
 }
 
+/// A load decodes as it reads, before the checksum is known: a value decoded from
+/// damaged bytes must never be returned, even when it decoded fine.
 #[test]
-fn a_flipped_byte_in_a_large_lz4_file_is_a_checksum_mismatch() {
+fn a_flipped_byte_in_a_large_file_is_a_checksum_mismatch() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("large.pickle.lz4");
     let value = lines(10 << 20);
-    persist::save(&value, &path).unwrap();
-    let bytes = fs::read(&path).unwrap();
-    let info = persist::inspect(&path).unwrap();
-    let start = info.header_len as usize;
-    // In the frame header, the first block's length, a block's data, the last block.
-    for at in [start + 2, start + 8, start + (5 << 20), bytes.len() - 20] {
-        let mut flipped = bytes.clone();
-        flipped[at] ^= 0x04;
-        fs::write(&path, &flipped).unwrap();
-        let err = persist::load::<Vec<String>>(&path).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                Error::ChecksumMismatch {
-                    section: Section::Payload,
-                    ..
-                }
-            ),
-            "byte {at}: {err:?}"
-        );
+    for options in [SaveOptions::new(), lz4()] {
+        let path = dir.path().join("large.pickle");
+        persist::save_with(&value, &path, &options).unwrap();
+        let bytes = fs::read(&path).unwrap();
+        let info = persist::inspect(&path).unwrap();
+        let start = info.header_len as usize;
+        // In the first bytes of the payload (the vector's length, or the lz4 frame
+        // header), the first lz4 block's length, inside the text of a string (still
+        // a valid value, wrong), near the end, and in the stored checksum.
+        for at in [
+            start + 2,
+            start + 8,
+            start + (5 << 20),
+            bytes.len() - 20,
+            bytes.len() - 3,
+        ] {
+            let mut flipped = bytes.clone();
+            flipped[at] ^= 0x04;
+            fs::write(&path, &flipped).unwrap();
+            // Read whole (10 MiB is under the default threshold) and streamed.
+            for load_options in [LoadOptions::new(), LoadOptions::new().stream_above(0)] {
+                let err = persist::load_with::<Vec<String>>(&path, &load_options).unwrap_err();
+                assert!(
+                    matches!(
+                        err,
+                        Error::ChecksumMismatch {
+                            section: Section::Payload,
+                            ..
+                        }
+                    ),
+                    "{:?}, {load_options:?}, byte {at}: {err:?}",
+                    options.get_compression()
+                );
+            }
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! The free functions: save and load any serde value, in files or in memory.
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
@@ -17,6 +17,7 @@ use crate::options::{LoadOptions, SaveOptions};
 use crate::registry;
 use crate::schema::Schema;
 use crate::state::RecState;
+use crate::stream::load::Streamed;
 use crate::stream::{self, Plan};
 
 /// Saves `value` to `path`, replacing any file there atomically.
@@ -28,7 +29,7 @@ use crate::stream::{self, Plan};
 ///
 /// # Memory
 ///
-/// The value is encoded straight into the file: a save holds at most 1 MiB of the
+/// The value is encoded straight into the file: a save holds at most 2 MiB of the
 /// encoded payload at a time, plus, with lz4, the encoder's fixed buffers (a 4 MiB
 /// block and its compressed form, about 8 MiB in all), whatever the size of the
 /// value. The bytes written are exactly those [`to_bytes_with`] returns.
@@ -117,12 +118,21 @@ pub fn to_bytes_with<T: Serialize + Schema + ?Sized>(
 ///
 /// # Memory
 ///
-/// Besides the value built, a load holds the payload once, decompressed: an
-/// uncompressed payload is read into one buffer that postcard decodes from; an lz4
-/// payload (past 64 KiB) streams from the file through the checksum and the decoder
-/// (whose block buffers take a few MiB at most) into a buffer of its declared
-/// uncompressed size, so its compressed bytes are never held whole. The checksum is
-/// verified before any value is deserialized.
+/// A payload of up to 16 MiB is read whole, then decoded: fastest, while the
+/// payload fits the processor's caches. A larger one, when the file holds `T` as
+/// it is today, is decoded as the file is read: besides the value built, the load
+/// holds a 128 KiB window of the payload (and for lz4, one block of at most 4 MiB,
+/// stored and decompressed), never the payload whole. A file of an older version or
+/// of a changed schema, a recursive type, and a type that borrows from its input
+/// (its `Deserialize` asks for `&str` or `&[u8]`) are read whole: the payload is
+/// held once, decompressed, and never compressed. See
+/// [`LoadOptions::stream_above`] to move the threshold.
+///
+/// Either way the value is returned only if the payload's checksum matched, and a
+/// damaged file is reported as such even when the decoder failed on it first. A
+/// streamed decode runs `T`'s `Deserialize` on bytes not yet verified; every length
+/// in them is checked against the bytes left before it sizes anything, as for any
+/// file, and the value is dropped on a mismatch.
 ///
 /// # Example
 ///
@@ -158,6 +168,15 @@ pub fn load_with<T: DeserializeOwned + Schema>(
 ) -> Result<T, Error> {
     let mut opened = open_file(path.as_ref(), options)?;
     let route = migrate::route::<T>(&opened.info, &opened.origin, options)?;
+    let streams = opened.info.uncompressed_len > options.get_stream_above()
+        && route.is_exact()
+        && !crate::depth::needs_guard(&opened.info.schema);
+    if streams {
+        match opened.decode_streamed::<T>()? {
+            Streamed::Value(value) => return Ok(value),
+            Streamed::NeedsWhole => opened.rewind()?,
+        }
+    }
     let raw = opened.read_payload()?;
     decode_payload(&opened.info, &raw, &opened.origin, options, |stored| {
         route.run(stored)
@@ -279,6 +298,20 @@ impl OpenFile {
     /// Reads the payload, verifies its checksum and decompresses it.
     fn read_payload(&mut self) -> Result<Vec<u8>, Error> {
         stream::load::read_payload(&mut self.file, &self.path, &self.info, &self.origin)
+    }
+
+    /// Decodes a `T` from the payload as it is read; see
+    /// [`decode_streamed`](stream::load::decode_streamed).
+    fn decode_streamed<T: DeserializeOwned>(&mut self) -> Result<Streamed<T>, Error> {
+        stream::load::decode_streamed(&mut self.file, &self.path, &self.info, &self.origin)
+    }
+
+    /// Goes back to the start of the payload.
+    fn rewind(&mut self) -> Result<(), Error> {
+        self.file
+            .seek(SeekFrom::Start(self.info.header_len))
+            .map(drop)
+            .map_err(io_error("read", &self.path))
     }
 }
 

@@ -26,6 +26,13 @@ const EMPTY_ITEMS_PER_BYTE: u64 = 8;
 /// Items of zero bytes allowed whatever the payload's size.
 const EMPTY_ITEMS_SLACK: u64 = 1024;
 
+/// Whether payloads of `description` must pass [`guard`] before serde decodes them:
+/// those of recursive types and of types with repeated empty items. Every other
+/// payload bounds its own decoding, and may be decoded as it is read.
+pub(crate) fn needs_guard(description: &Description) -> bool {
+    is_recursive(description) || has_empty_repeats(description)
+}
+
 /// Refuses `payload` before serde decodes it, when its schema lets a small payload
 /// nest deeper than `max_depth` or claim more empty items than its size can
 /// account for; every other schema returns at once.
@@ -35,7 +42,7 @@ pub(crate) fn guard(
     max_depth: u32,
     origin: &Origin,
 ) -> Result<(), Error> {
-    if !is_recursive(description) && !has_empty_repeats(description) {
+    if !needs_guard(description) {
         return Ok(());
     }
     match check(description, payload, max_depth) {

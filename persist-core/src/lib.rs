@@ -40,6 +40,7 @@ mod depth;
 mod error;
 pub mod format;
 pub mod lock;
+mod lz4_frame;
 pub mod migrate;
 pub mod naming;
 mod options;

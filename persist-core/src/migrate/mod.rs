@@ -133,21 +133,33 @@ impl<'a> Stored<'a> {
 
     /// Decodes the payload as `T` without checking its schema (the caller did).
     pub(crate) fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        let decode_error = |detail: String| Error::Decode {
-            origin: self.origin.clone(),
-            type_name: self.info.rec_id.clone(),
-            detail,
-        };
-        let (value, rest) =
-            postcard::take_from_bytes::<T>(self.raw).map_err(|e| decode_error(e.to_string()))?;
+        let (value, rest) = postcard::take_from_bytes::<T>(self.raw)
+            .map_err(|e| decode_error(self.info, self.origin, e.to_string()))?;
         if !rest.is_empty() {
-            return Err(decode_error(format!(
-                "{} bytes are left over after the value; its Schema impl does not match its Serialize impl",
-                rest.len()
-            )));
+            return Err(decode_error(
+                self.info,
+                self.origin,
+                left_over(rest.len() as u64),
+            ));
         }
         Ok(value)
     }
+}
+
+/// The payload of the file `info` describes did not decode as the type asked for.
+pub(crate) fn decode_error(info: &FileInfo, origin: &Origin, detail: String) -> Error {
+    Error::Decode {
+        origin: origin.clone(),
+        type_name: info.rec_id.clone(),
+        detail,
+    }
+}
+
+/// Why a value that decoded is still refused: `count` payload bytes followed it.
+pub(crate) fn left_over(count: u64) -> String {
+    format!(
+        "{count} bytes are left over after the value; its Schema impl does not match its Serialize impl"
+    )
 }
 
 /// How a typed load of `T` reaches the file, decided from its header alone.
@@ -164,6 +176,12 @@ pub(crate) enum Route<T> {
 }
 
 impl<T: Schema + DeserializeOwned> Route<T> {
+    /// The file holds `T` as it is today: its payload decodes straight, with no
+    /// value in between, so a load may stream it.
+    pub(crate) fn is_exact(&self) -> bool {
+        matches!(self, Route::Exact)
+    }
+
     /// Decodes the payload along this route.
     pub(crate) fn run(&self, stored: &Stored<'_>) -> Result<T, Error> {
         match self {

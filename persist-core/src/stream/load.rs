@@ -1,11 +1,22 @@
 //! Reading a payload, verified and decompressed, from a file or from bytes.
 //!
-//! From a file, an uncompressed payload is read into one buffer, which postcard then
-//! decodes from. An lz4 payload is never held compressed: it streams from the file
+//! A typed load of a file that holds its type as it is today is decoded as it is
+//! read ([`decode_streamed`]): the stored bytes pass through the checksum and, for
+//! lz4, the frame decoder one block at a time, into a small window postcard decodes
+//! from ([`Input`]). The payload is never held whole.
+//!
+//! Every other load (migrations, states, `load_any`, and the few schemas
+//! [`depth::guard`](crate::depth::guard) must walk first) reads the payload whole
+//! ([`read_payload`]): an uncompressed payload into one buffer, an lz4 payload
 //! through the checksum and the frame decoder into the buffer of its declared
-//! uncompressed length. The checksum is compared once every stored byte has passed,
-//! and before anything is decoded, so a corrupted file is reported as such even when
-//! the decoder choked on it first.
+//! uncompressed length, so its compressed bytes are never held whole.
+//!
+//! Either way, the checksum is compared once every stored byte has passed, and a
+//! value is returned only when it matched: a corrupted file is reported as such even
+//! when the decoder choked on it first. A streamed decode runs on bytes not yet
+//! verified, which it can afford: its decoding is bounded by the payload's length
+//! (lengths are checked against the bytes left before anything is allocated), as
+//! it must be anyway for a payload with a forged checksum.
 
 use std::borrow::Cow;
 use std::fs::File;
@@ -13,11 +24,15 @@ use std::hash::Hasher as _;
 use std::io::{self, BufReader, Read};
 use std::path::Path;
 
+use serde::de::DeserializeOwned;
 use twox_hash::XxHash3_64;
 
-use crate::codec::{self, Compression};
+use super::input::{Input, Stop};
+use crate::codec::Compression;
 use crate::error::{io_error, Error, Origin, Section};
 use crate::format::{self, FileInfo, CHECKSUM_LEN};
+use crate::lz4_frame;
+use crate::migrate::{decode_error, left_over};
 
 /// The read buffer between the file and the lz4 decoder, which asks for a few bytes
 /// (block headers) between its large reads. Also the largest lz4 payload read whole.
@@ -116,6 +131,11 @@ fn truncated(info: &FileInfo, origin: &Origin, found: u64) -> Error {
     }
 }
 
+/// The size of the read buffer between the file and the lz4 decoder.
+fn lz4_read_buffer(info: &FileInfo) -> usize {
+    usize::try_from(info.payload_len).map_or(READ_CHUNK, |p| p.min(READ_CHUNK))
+}
+
 fn read_lz4(
     file: &mut File,
     path: &Path,
@@ -124,19 +144,119 @@ fn read_lz4(
 ) -> Result<Vec<u8>, Error> {
     let mut source = Hashing::new(file.by_ref().take(info.payload_len));
     let decoded = {
-        let capacity = usize::try_from(info.payload_len).map_or(READ_CHUNK, |p| p.min(READ_CHUNK));
-        let mut buffered = BufReader::with_capacity(capacity, &mut source);
+        let mut buffered = BufReader::with_capacity(lz4_read_buffer(info), &mut source);
         let decoded =
-            codec::lz4_decompress_from(&mut buffered, info.payload_len, info.uncompressed_len);
+            lz4_frame::decompress_from(&mut buffered, info.payload_len, info.uncompressed_len);
         // The checksum covers every stored byte, also those the decoder did not take
         // (it may have stopped at an error, or at the end of the frame). A read error
         // here is kept in `source`.
         let _ = io::copy(&mut buffered, &mut io::sink());
         decoded
     };
-    let Hashing {
-        hasher, len, error, ..
-    } = source;
+    check_stored(source.finish(), file, path, info, origin)?;
+    decoded.map_err(|detail| corrupt(origin, detail))
+}
+
+/// What a streamed decode gives.
+pub(crate) enum Streamed<T> {
+    /// The value, from a payload whose checksum matched.
+    Value(T),
+    /// The type borrows bytes from its input, which a stream cannot lend: decode
+    /// it from the whole payload. Part of the payload has been read.
+    NeedsWhole,
+}
+
+/// Decodes a `T` straight from the payload of `file` (positioned just after the
+/// header `info` describes, found at `path`) as it is read. The value is returned
+/// only once every stored byte has passed the checksum, and it matched.
+///
+/// `T` must be the type the payload holds (`Route::Exact`) and need no
+/// [`depth::guard`](crate::depth::guard), which walks a whole payload.
+pub(crate) fn decode_streamed<T: DeserializeOwned>(
+    file: &mut File,
+    path: &Path,
+    info: &FileInfo,
+    origin: &Origin,
+) -> Result<Streamed<T>, Error> {
+    let mut source = Hashing::new(file.by_ref().take(info.payload_len));
+    let decoded = match info.compression {
+        Compression::None if info.uncompressed_len != info.payload_len => {
+            // Inconsistent lengths: the whole read says what is wrong.
+            return Ok(Streamed::NeedsWhole);
+        }
+        Compression::None => decode_from::<T>(&mut source, info.payload_len),
+        Compression::Lz4 => {
+            let buffered = BufReader::with_capacity(lz4_read_buffer(info), &mut source);
+            match lz4_frame::Reader::new(buffered, info.payload_len, info.uncompressed_len) {
+                Ok(reader) => decode_from::<T>(reader, info.uncompressed_len),
+                Err(detail) => Decoded::Corrupt(detail),
+            }
+        }
+    };
+    if let Decoded::NeedsWhole = decoded {
+        return Ok(Streamed::NeedsWhole);
+    }
+    // The checksum covers every stored byte, also those the decoder did not take.
+    // A read error here is kept in `source`.
+    let _ = io::copy(&mut source, &mut io::sink());
+    check_stored(source.finish(), file, path, info, origin)?;
+    match decoded {
+        Decoded::Value(value) => Ok(Streamed::Value(value)),
+        Decoded::NeedsWhole => Ok(Streamed::NeedsWhole),
+        Decoded::Corrupt(detail) => Err(corrupt(origin, detail)),
+        Decoded::Failed(detail) => Err(decode_error(info, origin, detail)),
+        Decoded::LeftOver(count) => Err(decode_error(info, origin, left_over(count))),
+    }
+}
+
+/// How decoding a value from a payload's stream ended.
+enum Decoded<T> {
+    Value(T),
+    NeedsWhole,
+    /// The stream itself failed: the lz4 frame is invalid, or ended early.
+    Corrupt(String),
+    /// The bytes are not a `T`.
+    Failed(String),
+    /// A `T` decoded, and this many bytes followed it.
+    LeftOver(u64),
+}
+
+/// Decodes a `T` from the `len` payload bytes of `source`, then reads `source` to
+/// its end, so that an lz4 frame is checked to end where its bytes do.
+fn decode_from<T: DeserializeOwned>(source: impl Read, len: u64) -> Decoded<T> {
+    let mut input = Input::new(source, len);
+    let result = input.decode::<T>();
+    let remaining = input.remaining();
+    let (stop, mut source) = input.into_parts();
+    match stop {
+        Some(Stop::Borrow) => return Decoded::NeedsWhole,
+        Some(Stop::Read(e)) => return Decoded::Corrupt(e.to_string()),
+        None => {}
+    }
+    if let Err(e) = io::copy(&mut source, &mut io::sink()) {
+        return Decoded::Corrupt(e.to_string());
+    }
+    match result {
+        Err(e) => Decoded::Failed(e.to_string()),
+        Ok(_) if remaining > 0 => Decoded::LeftOver(remaining),
+        Ok(value) => Decoded::Value(value),
+    }
+}
+
+/// Checks what passed through a [`Hashing`] reader, read to its end: no read error, all
+/// the payload there, and the checksum after it (read from `file`) matching.
+fn check_stored(
+    passed: Passed,
+    file: &mut File,
+    path: &Path,
+    info: &FileInfo,
+    origin: &Origin,
+) -> Result<(), Error> {
+    let Passed {
+        checksum,
+        len,
+        error,
+    } = passed;
     if let Some(e) = error {
         return Err(io_error("read", path)(e));
     }
@@ -149,8 +269,7 @@ fn read_lz4(
         return Err(truncated(info, origin, info.payload_len + got as u64));
     }
     let stored = u64::from_le_bytes(stored);
-    format::compare_checksums(Section::Payload, stored, hasher.finish(), origin)?;
-    decoded.map_err(|detail| corrupt(origin, detail))
+    format::compare_checksums(Section::Payload, stored, checksum, origin)
 }
 
 /// Fills as much of `buf` as `source` has; returns how much that was.
@@ -176,6 +295,13 @@ struct Hashing<R> {
     error: Option<io::Error>,
 }
 
+/// What passed through a [`Hashing`] reader.
+struct Passed {
+    checksum: u64,
+    len: u64,
+    error: Option<io::Error>,
+}
+
 impl<R: Read> Hashing<R> {
     fn new(inner: R) -> Self {
         Hashing {
@@ -183,6 +309,15 @@ impl<R: Read> Hashing<R> {
             hasher: XxHash3_64::new(),
             len: 0,
             error: None,
+        }
+    }
+
+    /// Lets go of the inner reader.
+    fn finish(self) -> Passed {
+        Passed {
+            checksum: self.hasher.finish(),
+            len: self.len,
+            error: self.error,
         }
     }
 }

@@ -7,11 +7,13 @@
 //!   them to the file a chunk at a time; the header, whose lengths are only known at
 //!   the end, is written over its placeholder last. `to_bytes` runs the same spool
 //!   into memory, so a file and its in-memory encoding are the same bytes.
-//! - A load ([`load`]): the payload is read, verified and decompressed into the one
-//!   buffer postcard decodes from; an lz4 payload streams from the file through the
-//!   checksum and the frame decoder, so its compressed bytes are never held whole.
+//! - A load ([`load`]): a typed load of a file that holds its type as it is today
+//!   decodes as it reads, through the checksum, the lz4 frame decoder and a small
+//!   window ([`input`](self::input)); other loads read the payload, verified and
+//!   decompressed, into the one buffer postcard or the dynamic decoder reads from.
 
 mod flavor;
+mod input;
 pub(crate) mod load;
 mod save;
 mod spool;
