@@ -3,12 +3,14 @@
 //! few extensions, through every byte path of the public API:
 //!
 //! - `typed`: `from_bytes::<T>`;
+//! - `file`: `load_with::<T>` from a file, streamed (`stream_above(0)`): it decodes
+//!   as it reads, the payload passing through the checksum and the lz4 decoder;
 //! - `inspect`: `inspect_bytes`, the header alone;
 //! - `state`: `load_state`, the payload decoded with the stored schema, no type;
 //! - `any`: `load_any`, the type chosen by the registry (records only).
 //!
-//! `load_state` and `load_any` only read files, so each input is also written to a
-//! temporary file for them. Every load runs under `catch_unwind`: a panic fails the
+//! `load`, `load_state` and `load_any` read files, so each input is also written to
+//! a temporary file for them. Every load runs under `catch_unwind`: a panic fails the
 //! test, naming the input that caused it.
 //!
 //! Every byte of a file is either a header field checked before the header checksum
@@ -25,8 +27,10 @@
 //! damage reaches the parsers behind the checksums: schema decoding, the type checks,
 //! lz4, the nesting walk, postcard and the dynamic decoder. Those loads may succeed
 //! with another value; they must not panic, every path must refuse an input whose
-//! header `inspect` refuses with the same kind of error, and where only the payload
-//! changed the typed and the dynamic decoders must agree on the value.
+//! header `inspect` refuses with the same kind of error, where only the payload
+//! changed the typed and the dynamic decoders must agree on the value, and the
+//! streamed typed load must give what `from_bytes` gives: the same value, or an
+//! error of the same kind.
 //!
 //! Run with `--nocapture` to see the tables of outcomes; a failure's message carries
 //! them too.
@@ -557,6 +561,7 @@ struct Original<'a, T> {
 /// One load on each path.
 struct Loads {
     typed: Got,
+    file: Got,
     inspect: Got,
     state: Got,
     any: Option<Got>,
@@ -566,6 +571,7 @@ impl Loads {
     fn each(&self) -> impl Iterator<Item = (&'static str, &Got)> {
         [
             ("typed", Some(&self.typed)),
+            ("file", Some(&self.file)),
             ("inspect", Some(&self.inspect)),
             ("state", Some(&self.state)),
             ("any", self.any.as_ref()),
@@ -596,6 +602,14 @@ where
     // A new file each time: rewriting one in place makes some file systems (ext4)
     // flush it to the disk on close, which costs far more than the loads.
     std::fs::write(file, input).expect("writing the input");
+    let streamed = persist::LoadOptions::new().stream_above(0);
+    let file_typed = guarded(|| match persist::load_with::<T>(file, &streamed) {
+        Ok(v) => Got::Ok {
+            same: v == *original.value,
+            as_t: Some(format!("{v:?}")),
+        },
+        Err(e) => Got::Err(e),
+    });
     let state = guarded(|| match persist::load_state(file) {
         Ok(state) => Got::Ok {
             same: state == original.state,
@@ -624,6 +638,7 @@ where
     std::fs::remove_file(file).expect("removing the input");
     Loads {
         typed,
+        file: file_typed,
         inspect,
         state,
         any,
@@ -802,6 +817,18 @@ fn forged_failure(loads: &Loads, payload_only: bool) -> Option<String> {
             ));
         }
     }
+    let value = |got: &Got| match got {
+        Got::Ok { as_t, .. } => as_t.clone(),
+        _ => None,
+    };
+    let typed = value(&loads.typed);
+    if loads.file.kind() != loads.typed.kind() || value(&loads.file) != typed {
+        return Some(format!(
+            "the streamed and the whole typed loads disagree: from_bytes gave {}, load gave {}",
+            describe(&loads.typed),
+            describe(&loads.file)
+        ));
+    }
     if !payload_only {
         return None;
     }
@@ -811,11 +838,6 @@ fn forged_failure(loads: &Loads, payload_only: bool) -> Option<String> {
             describe(&loads.inspect)
         ));
     }
-    let value = |got: &Got| match got {
-        Got::Ok { as_t, .. } => as_t.clone(),
-        _ => None,
-    };
-    let typed = value(&loads.typed);
     let others = [Some(&loads.state), loads.any.as_ref()];
     for (path, got) in ["state", "any"].into_iter().zip(others) {
         let Some(got) = got else { continue };

@@ -9,7 +9,8 @@
 //! so tests running in parallel do not disturb each other): the largest single
 //! allocation and the total must stay within the input's size plus `SLACK`.
 //!
-//! Every input goes through the typed loads (`from_bytes_with`, `load_with`), the
+//! Every input goes through the typed loads (`from_bytes_with`, `load_with`, read
+//! whole and streamed), the
 //! dynamic one (`load_state_with`) and, when the default options apply, `inspect_bytes`.
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -392,6 +393,11 @@ fn run<T: DeserializeOwned + Schema>(case: &Case) -> String {
     });
     check("load_with", &case.typed, typed, &|| {
         persist::load_with::<T>(&file, options).map(drop)
+    });
+    // The same load decoding as it reads, whatever the payload's size.
+    let streamed = options.clone().stream_above(0);
+    check("load_with, streamed", &case.typed, typed, &|| {
+        persist::load_with::<T>(&file, &streamed).map(drop)
     });
     check("load_state_with", &case.state, 0, &|| {
         persist::load_state_with(&file, options).map(drop)

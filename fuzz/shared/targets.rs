@@ -76,33 +76,64 @@ fn inspect_one(input: &[u8]) -> usize {
 }
 
 /// `persist::from_bytes` as each fuzz type: routes, upgrades, decompression,
-/// the depth walk and postcard decoding.
+/// the depth walk and postcard decoding; and `persist::load_with` of the same bytes
+/// in a file, streamed (it decodes as it reads), which must agree.
 pub fn from_bytes(data: &[u8]) -> usize {
     variants(data)
         .iter()
         .map(|input| {
+            let file = temp_file(input);
             (0..TYPE_COUNT)
-                .map(|index| with_type(index, Typed(input)))
+                .map(|index| {
+                    with_type(
+                        index,
+                        Typed {
+                            bytes: input,
+                            file: &file,
+                        },
+                    )
+                })
                 .sum::<usize>()
         })
         .sum()
 }
 
-/// A typed load of the bytes it holds, whose result, if any, must round-trip.
-struct Typed<'a>(&'a [u8]);
+/// A typed load of `bytes`, whose result, if any, must round-trip, and must be
+/// what a load of `file`, holding the same bytes, gives.
+struct Typed<'a> {
+    bytes: &'a [u8],
+    file: &'a NamedTempFile,
+}
 
 impl PerType for Typed<'_> {
     type Output = usize;
 
     fn run<T: FuzzType>(self) -> usize {
-        let loaded = match persist::from_bytes::<T>(self.0) {
+        let mut options = LoadOptions::new();
+        let mut loaded = persist::from_bytes::<T>(self.bytes);
+        if let Err(Error::NewerVersion { .. }) = loaded {
             // A file of a newer version: also try the route that reads it.
-            Err(Error::NewerVersion { .. }) => {
-                let options = LoadOptions::new().allow_newer(true);
-                persist::from_bytes_with::<T>(self.0, &options)
-            }
-            loaded => loaded,
-        };
+            options = options.allow_newer(true);
+            loaded = persist::from_bytes_with::<T>(self.bytes, &options);
+        }
+        // Streamed whatever the size: the fuzz inputs are small.
+        let from_file = persist::load_with::<T>(self.file.path(), &options.stream_above(0));
+        match (&loaded, &from_file) {
+            (Ok(value), Ok(same)) => assert!(
+                encode(value) == encode(same),
+                "from_bytes and load gave different values"
+            ),
+            (Err(error), Err(same)) => assert_eq!(
+                std::mem::discriminant(error),
+                std::mem::discriminant(same),
+                "from_bytes and load refused for different reasons: {error} / {same}"
+            ),
+            _ => panic!(
+                "from_bytes gave {}, load gave {}",
+                outcome(&loaded),
+                outcome(&from_file)
+            ),
+        }
         match loaded {
             Ok(value) => {
                 assert_round_trips(&value);
@@ -110,6 +141,14 @@ impl PerType for Typed<'_> {
             }
             Err(error) => refused(error),
         }
+    }
+}
+
+/// A load's outcome, in words.
+fn outcome<T>(loaded: &Result<T, Error>) -> String {
+    match loaded {
+        Ok(_) => "a value".into(),
+        Err(error) => format!("an error: {error}"),
     }
 }
 
@@ -303,7 +342,12 @@ impl PerType for Lz4Payload<'_> {
     fn run<T: FuzzType>(self) -> usize {
         let options = SaveOptions::new().compression(Compression::Lz4);
         let template = persist::to_bytes_with(&T::samples()[0], &options).expect("a sample saves");
-        let file = envelope::with_payload(&template, self.payload, self.raw_len);
-        Typed(&file).run::<T>()
+        let bytes = envelope::with_payload(&template, self.payload, self.raw_len);
+        let file = temp_file(&bytes);
+        Typed {
+            bytes: &bytes,
+            file: &file,
+        }
+        .run::<T>()
     }
 }
