@@ -261,6 +261,30 @@ fn the_stream_threshold_decides_whether_a_load_holds_the_payload() {
     );
 }
 
+/// A record, for `load_any`.
+#[derive(Serialize, serde::Deserialize, persist::Pickleable, PartialEq, Debug)]
+#[rec_id = "streaming.Lines"]
+struct Lines {
+    lines: Vec<String>,
+}
+
+#[test]
+fn load_any_streams_a_large_record_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = Lines {
+        lines: lines(LARGE),
+    };
+    let value_heap = value_heap(&record.lines);
+    let path = dir.path().join("lines.pickle");
+    persist::save(&record, &path).unwrap();
+    let (loaded, peak) = peak_of(|| persist::load_any(&path).unwrap());
+    assert!(loaded.downcast::<Lines>().unwrap() == record);
+    assert!(
+        peak <= value_heap + MIB,
+        "load_any held {peak} bytes, the value {value_heap}"
+    );
+}
+
 /// The heap of a loaded `Vec<String>`: its strings, and its vector's buffer, which
 /// serde grows by doubling.
 fn value_heap(value: &[String]) -> u64 {

@@ -166,7 +166,15 @@ pub fn load_with<T: DeserializeOwned + Schema>(
     path: impl AsRef<Path>,
     options: &LoadOptions,
 ) -> Result<T, Error> {
-    let mut opened = open_file(path.as_ref(), options)?;
+    load_opened(open_file(path.as_ref(), options)?, options)
+}
+
+/// Loads a `T` from a file whose header is read: straight from the file as it is
+/// read when it can stream (see [`load`]), else from the whole payload.
+pub(crate) fn load_opened<T: DeserializeOwned + Schema>(
+    mut opened: OpenFile,
+    options: &LoadOptions,
+) -> Result<T, Error> {
     let route = migrate::route::<T>(&opened.info, &opened.origin, options)?;
     let streams = opened.info.uncompressed_len > options.get_stream_above()
         && route.is_exact()
@@ -194,6 +202,9 @@ pub fn load_with<T: DeserializeOwned + Schema>(
 /// Besides the errors of [`load`]: [`Error::UnknownRecId`] when no registered type
 /// reads the file, [`Error::AmbiguousType`] when several could.
 ///
+/// The chosen type is then read as [`load`] reads it, with the same memory use:
+/// a large payload is decoded as it is read.
+///
 /// # Example
 ///
 /// See [`AnyRecord`].
@@ -216,12 +227,9 @@ pub fn load_any(path: impl AsRef<Path>) -> Result<AnyRecord, Error> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn load_any_with(path: impl AsRef<Path>, options: &LoadOptions) -> Result<AnyRecord, Error> {
-    let mut opened = open_file(path.as_ref(), options)?;
+    let opened = open_file(path.as_ref(), options)?;
     let entry = registry::choose(&opened.info, &opened.origin, options)?;
-    let raw = opened.read_payload()?;
-    let value = decode_payload(&opened.info, &raw, &opened.origin, options, |stored| {
-        entry.load(stored)
-    })?;
+    let value = entry.load(opened, options)?;
     Ok(AnyRecord::new(value, entry))
 }
 
@@ -272,7 +280,7 @@ pub fn load_state_with(path: impl AsRef<Path>, options: &LoadOptions) -> Result<
 }
 
 /// A file opened for a load, its header read and verified.
-struct OpenFile {
+pub(crate) struct OpenFile {
     file: File,
     path: PathBuf,
     info: FileInfo,
@@ -449,10 +457,5 @@ fn decode_payload<R>(
     // postcard bounds neither nesting nor counts of zero-byte items: check the
     // payloads of the few schemas that allow them first.
     crate::depth::guard(&info.schema, raw, options.get_max_depth(), origin)?;
-    decode(&Stored {
-        info,
-        raw,
-        origin,
-        options,
-    })
+    decode(&Stored { info, raw, origin })
 }

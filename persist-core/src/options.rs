@@ -207,9 +207,10 @@ impl LoadOptions {
     /// [`DEFAULT_STREAM_ABOVE`](Self::DEFAULT_STREAM_ABOVE); `0` streams every load
     /// that can stream, `u64::MAX` none.
     ///
-    /// Only a load of a file that holds the type as it is today streams: migrations,
-    /// states, [`load_any`](crate::load_any), recursive types and types whose
-    /// `Deserialize` borrows from its input (`&str`, `&[u8]`) read the payload whole.
+    /// Only a typed load (also [`load_any`](crate::load_any)'s) of a file that holds
+    /// the type as it is today streams: migrations, states, recursive types and
+    /// types whose `Deserialize` borrows from its input (`&str`, `&[u8]`) read the
+    /// payload whole.
     /// Either way, a value is returned only if the payload's checksum matched.
     ///
     /// ```

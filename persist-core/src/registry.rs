@@ -27,9 +27,10 @@ use std::collections::BTreeSet;
 use std::fmt::{self, Debug, Display, Formatter};
 use std::sync::{PoisonError, RwLock};
 
+use crate::api::{load_opened, OpenFile};
 use crate::error::{Error, Origin};
 use crate::format::FileInfo;
-use crate::migrate::{self, Stored};
+use crate::migrate;
 use crate::options::LoadOptions;
 use crate::record::Pickleable;
 use crate::schema::{Description, RecordId};
@@ -72,7 +73,7 @@ pub struct TypeEntry {
     reaches: fn(&str, u32) -> bool,
     versions: fn() -> Vec<u32>,
     upgraded_value: fn(RecState, &Origin) -> Result<Value, Error>,
-    load: fn(&Stored<'_>) -> Result<Box<dyn Any>, Error>,
+    load: LoadBoxed,
     check_route: fn(&FileInfo, &Origin, &LoadOptions) -> Result<(), Error>,
     describe: fn() -> Description,
 }
@@ -188,9 +189,14 @@ impl TypeEntry {
         self.rec_id == rec_id || self.aliases().contains(&rec_id)
     }
 
-    /// Loads the stored file as the type, boxed.
-    pub(crate) fn load(&self, stored: &Stored<'_>) -> Result<Box<dyn Any>, Error> {
-        (self.load)(stored)
+    /// Loads the opened file as the type, boxed, as a typed load would (streamed
+    /// past `options`' threshold).
+    pub(crate) fn load(
+        &self,
+        opened: OpenFile,
+        options: &LoadOptions,
+    ) -> Result<Box<dyn Any>, Error> {
+        (self.load)(opened, options)
     }
 }
 
@@ -209,9 +215,14 @@ fn aliases_of<T: Pickleable>() -> &'static [&'static str] {
     T::lineage().aliases
 }
 
-fn load_boxed<T: Pickleable + 'static>(stored: &Stored<'_>) -> Result<Box<dyn Any>, Error> {
-    let route = migrate::route::<T>(stored.info, stored.origin, stored.options)?;
-    Ok(Box::new(route.run(stored)?))
+/// A typed load of one registered type from an opened file, its value boxed.
+type LoadBoxed = fn(OpenFile, &LoadOptions) -> Result<Box<dyn Any>, Error>;
+
+fn load_boxed<T: Pickleable + 'static>(
+    opened: OpenFile,
+    options: &LoadOptions,
+) -> Result<Box<dyn Any>, Error> {
+    Ok(Box::new(load_opened::<T>(opened, options)?))
 }
 
 /// Whether a typed load of `T` has a route to the file `info` describes, and if

@@ -65,7 +65,6 @@ pub struct Stored<'a> {
     pub(crate) info: &'a FileInfo,
     pub(crate) raw: &'a [u8],
     pub(crate) origin: &'a Origin,
-    pub(crate) options: &'a LoadOptions,
 }
 
 impl<'a> Stored<'a> {

@@ -1,11 +1,12 @@
 //! Reading a payload, verified and decompressed, from a file or from bytes.
 //!
-//! A typed load of a file that holds its type as it is today is decoded as it is
-//! read ([`decode_streamed`]): the stored bytes pass through the checksum and, for
-//! lz4, the frame decoder one block at a time, into a small window postcard decodes
-//! from ([`Input`]). The payload is never held whole.
+//! A typed load of a large payload (past `LoadOptions::stream_above`) of a file that
+//! holds its type as it is today is decoded as it is read ([`decode_streamed`]): the
+//! stored bytes pass through the checksum and, for lz4, the frame decoder one block
+//! at a time, into a small window postcard decodes from ([`Input`]). The payload is
+//! never held whole.
 //!
-//! Every other load (migrations, states, `load_any`, and the few schemas
+//! Every other load (smaller payloads, migrations, states, and the few schemas
 //! [`depth::guard`](crate::depth::guard) must walk first) reads the payload whole
 //! ([`read_payload`]): an uncompressed payload into one buffer, an lz4 payload
 //! through the checksum and the frame decoder into the buffer of its declared
