@@ -122,11 +122,12 @@ pub fn to_bytes_with<T: Serialize + Schema + ?Sized>(
 /// payload fits the processor's caches. A larger one, when the file holds `T` as
 /// it is today, is decoded as the file is read: besides the value built, the load
 /// holds a 128 KiB window of the payload (and for lz4, one block of at most 4 MiB,
-/// stored and decompressed), never the payload whole. A file of an older version or
-/// of a changed schema, a recursive type, and a type that borrows from its input
-/// (its `Deserialize` asks for `&str` or `&[u8]`) are read whole: the payload is
-/// held once, decompressed, and never compressed. See
-/// [`LoadOptions::stream_above`] to move the threshold.
+/// stored and decompressed, plus 64 KiB of history for a linked frame another tool
+/// wrote), never the payload whole. A file of an older version or of a changed
+/// schema, a schema walked before decoding (recursive types, sequences of zero-size
+/// items), and a type that borrows from its input (its `Deserialize` asks for
+/// `&str` or `&[u8]`) are read whole: the payload is held once, decompressed, and
+/// never compressed. See [`LoadOptions::stream_above`] to move the threshold.
 ///
 /// Either way the value is returned only if the payload's checksum matched, and a
 /// damaged file is reported as such even when the decoder failed on it first. A

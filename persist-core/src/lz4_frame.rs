@@ -198,9 +198,16 @@ impl<R: Read> Reader<R> {
     fn next_block(&mut self) -> Result<bool, String> {
         if self.blocks.header.linked {
             // Keep what the next block may refer to: the last 64 KiB of output.
-            self.history.extend_from_slice(&self.out[..self.len]);
-            let excess = self.history.len().saturating_sub(LINKED_WINDOW);
-            self.history.drain(..excess);
+            let block = &self.out[..self.len];
+            if block.len() >= LINKED_WINDOW {
+                self.history.clear();
+                self.history
+                    .extend_from_slice(&block[block.len() - LINKED_WINDOW..]);
+            } else {
+                self.history.extend_from_slice(block);
+                let excess = self.history.len().saturating_sub(LINKED_WINDOW);
+                self.history.drain(..excess);
+            }
         }
         self.pos = 0;
         self.len = 0;
@@ -451,6 +458,28 @@ mod tests {
             "{err}"
         );
         assert_reader_agrees(&frame, frame.len() as u64, 200_000);
+    }
+
+    #[test]
+    fn a_linked_frame_keeps_64_kib_of_history() {
+        let raw: Vec<u8> = (0..10_000_000u32)
+            .map(|i| (i % 251) as u8 ^ (i >> 16) as u8)
+            .collect();
+        let info = FrameInfo::new()
+            .block_size(BlockSize::Max4MB)
+            .block_mode(BlockMode::Linked);
+        let mut encoder = FrameEncoder::with_frame_info(info, Vec::new());
+        encoder.write_all(&raw).unwrap();
+        let stored = encoder.finish().unwrap();
+        let mut reader = Reader::new(&stored[..], stored.len() as u64, raw.len() as u64).unwrap();
+        let mut back = Vec::new();
+        reader.read_to_end(&mut back).unwrap();
+        assert!(back == raw);
+        assert!(
+            reader.history.capacity() <= 2 * LINKED_WINDOW,
+            "{}",
+            reader.history.capacity()
+        );
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! A postcard deserialization flavor that reads the payload from a reader through a
 //! small window, so a load never holds the payload whole.
 //!
-//! postcard's own `from_io` flavor reads one byte per `read` call and keeps every
-//! string it reads for the whole decode; this one refills a window of
-//! [`WINDOW`] bytes and lends each string or byte run only until the next read,
-//! which is all an owned value (`DeserializeOwned`) needs.
+//! postcard's own `from_io` flavor makes a `read` call for every byte it pops and
+//! gives no size hint, so a sequence's count cannot be checked against the bytes
+//! left; this one refills a window of [`WINDOW`] bytes, lends each string or byte
+//! run only until the next read, which is all an owned value (`DeserializeOwned`)
+//! needs, and knows exactly how many payload bytes are left.
 //!
 //! Two things it cannot do, which the caller must handle:
 //! - Lend bytes for the whole decode (`&'de str`, `&'de [u8]`): a type that asks
@@ -88,15 +89,21 @@ impl<R: Read> Input<R> {
         self.window.copy_within(self.pos..self.end, 0);
         self.pos = 0;
         self.end = have;
-        if n > self.window.len() {
-            // One long string or byte run; bounded by the payload, checked above.
-            self.window.resize(n, 0);
-        } else if self.window.len() > WINDOW && n <= WINDOW && have <= WINDOW {
+        if self.window.len() > WINDOW && n <= WINDOW && have <= WINDOW {
             // Give back what a long run took once it is decoded.
             self.window.truncate(WINDOW);
             self.window.shrink_to_fit();
         }
         while self.end < n {
+            if self.end == self.window.len() {
+                // A long string or byte run. The window doubles as its bytes arrive
+                // rather than taking its length at once: the length is only checked
+                // against the declared payload, which an lz4 frame may not back
+                // (it can claim 256 times its stored bytes).
+                let grown = self.window.len().saturating_mul(2).max(WINDOW).min(n);
+                self.window.reserve_exact(grown - self.window.len());
+                self.window.resize(grown, 0);
+            }
             let room = self.window.len() - self.end;
             let want = usize::try_from(self.unread).map_or(room, |unread| unread.min(room));
             match self
@@ -241,6 +248,39 @@ mod tests {
         let back = input.decode::<(String, Vec<u32>)>();
         assert_eq!(back.unwrap(), value);
         assert_eq!(input.window.len(), WINDOW);
+    }
+
+    #[test]
+    fn a_length_the_source_does_not_back_grows_the_window_only_with_its_bytes() {
+        // The payload is declared as 256 MiB, and a string claims 200 MiB of it, but
+        // the source ends after 1 MiB (an lz4 frame may claim 256 times its bytes).
+        let mut bytes = Vec::new();
+        crate::varint::write_u64(&mut bytes, 200 << 20);
+        bytes.resize(1 << 20, b'x');
+        let mut input = Input::new(&bytes[..], 256 << 20);
+        let back = input.decode::<String>();
+        assert!(back.is_err());
+        assert!(
+            input.window.capacity() <= 2 << 20,
+            "{}",
+            input.window.capacity()
+        );
+        assert!(
+            matches!(input.into_parts().0, Some(Stop::Read(e)) if e.kind() == io::ErrorKind::UnexpectedEof)
+        );
+    }
+
+    #[test]
+    fn a_long_string_takes_a_window_of_its_length_at_most() {
+        let value = "z".repeat(WINDOW + 1000);
+        let bytes = postcard::to_stdvec(&(&value, 1u8)).unwrap();
+        let mut input = Input::new(&bytes[..], bytes.len() as u64);
+        assert_eq!(input.decode::<(String, u8)>().unwrap(), (value, 1));
+        assert!(
+            input.window.capacity() <= bytes.len(),
+            "{}",
+            input.window.capacity()
+        );
     }
 
     #[test]

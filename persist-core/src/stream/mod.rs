@@ -7,7 +7,8 @@
 //!   them to the file a chunk at a time; the header, whose lengths are only known at
 //!   the end, is written over its placeholder last. `to_bytes` runs the same spool
 //!   into memory, so a file and its in-memory encoding are the same bytes.
-//! - A load ([`load`]): a typed load of a file that holds its type as it is today
+//! - A load ([`load`]): a typed load of a large payload (past
+//!   `LoadOptions::stream_above`) of a file that holds its type as it is today
 //!   decodes as it reads, through the checksum, the lz4 frame decoder and a small
 //!   window ([`input`](self::input)); other loads read the payload, verified and
 //!   decompressed, into the one buffer postcard or the dynamic decoder reads from.
