@@ -240,6 +240,74 @@ fn decode_error_when_the_payload_does_not_fit_the_type() {
     );
 }
 
+/// A percentage that refuses, when read, what is not one: a type that validates
+/// the data it loads, as `#[serde(try_from = ..)]` types do.
+#[derive(serde::Serialize, Debug, PartialEq)]
+struct Percent(u8);
+
+impl<'de> serde::Deserialize<'de> for Percent {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let level = <u8 as serde::Deserialize>::deserialize(deserializer)?;
+        if level > 100 {
+            return Err(serde::de::Error::custom(format!(
+                "{level} is not a percentage"
+            )));
+        }
+        Ok(Percent(level))
+    }
+}
+
+impl persist::Schema for Percent {
+    fn describe(builder: &mut persist::schema::Builder) -> persist::schema::Node {
+        <u8 as persist::Schema>::describe(builder)
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize, persist::Schema, Debug, PartialEq)]
+struct Limits {
+    name: String,
+    levels: Vec<Percent>,
+}
+
+#[test]
+fn decode_error_keeps_the_message_and_place_of_a_refusing_deserialize() {
+    // Saved by a program whose check was looser (or by a bug): 150 is stored.
+    let limits = Limits {
+        name: "alerts".into(),
+        levels: vec![Percent(50), Percent(150)],
+    };
+    let dir = temp_dir();
+    let path = dir.path().join("limits.pickle");
+    persist::save(&limits, &path).unwrap();
+    let in_memory = persist::from_bytes::<Limits>(&fs::read(&path).unwrap()).unwrap_err();
+    let read_whole = persist::load::<Limits>(&path).unwrap_err();
+    let streamed =
+        persist::load_with::<Limits>(&path, &LoadOptions::new().stream_above(0)).unwrap_err();
+    for err in [in_memory, read_whole, streamed] {
+        assert!(
+            matches!(&err, Error::Decode { detail, .. } if detail == "at `levels[1]`: 150 is not a percentage"),
+            "{err:?}"
+        );
+    }
+}
+
+#[test]
+fn a_refusing_deserialize_in_a_large_payload_is_named_without_its_message() {
+    // Recovering the message decodes the payload as a `Value`, tens of times its
+    // size: past 1 MiB the error says what happened and where to look instead.
+    let mut levels: Vec<Percent> = (0..2_000_000).map(|_| Percent(50)).collect();
+    levels.push(Percent(150));
+    let limits = Limits {
+        name: "alerts".into(),
+        levels,
+    };
+    let err = persist::from_bytes::<Limits>(&file_bytes(&limits)).unwrap_err();
+    assert!(
+        matches!(&err, Error::Decode { detail, .. } if detail.contains("Deserialize refused the data") && detail.contains("persist dump")),
+        "{err:?}"
+    );
+}
+
 #[test]
 fn encode_error_from_a_failing_serialize() {
     struct Refuses;

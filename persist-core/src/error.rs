@@ -282,7 +282,9 @@ pub enum Error {
         origin: Origin,
         /// The type being decoded.
         type_name: String,
-        /// What went wrong.
+        /// What went wrong. When the type's own `Deserialize` refused the data
+        /// (a validating `try_from`, say), its message and the place in the value:
+        /// ``at `levels[1]`: 150 is not a percentage``.
         detail: String,
     },
 

@@ -36,6 +36,7 @@ mod any_record;
 mod api;
 mod atomic;
 pub mod codec;
+mod de_error;
 mod depth;
 mod error;
 pub mod format;

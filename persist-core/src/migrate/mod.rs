@@ -132,8 +132,10 @@ impl<'a> Stored<'a> {
 
     /// Decodes the payload as `T` without checking its schema (the caller did).
     pub(crate) fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        let (value, rest) = postcard::take_from_bytes::<T>(self.raw)
-            .map_err(|e| decode_error(self.info, self.origin, e.to_string()))?;
+        let (value, rest) = postcard::take_from_bytes::<T>(self.raw).map_err(|e| {
+            let detail = crate::de_error::detail::<T>(&e, &self.info.schema, self.raw);
+            decode_error(self.info, self.origin, detail)
+        })?;
         if !rest.is_empty() {
             return Err(decode_error(
                 self.info,

@@ -162,8 +162,10 @@ fn read_lz4(
 pub(crate) enum Streamed<T> {
     /// The value, from a payload whose checksum matched.
     Value(T),
-    /// The type borrows bytes from its input, which a stream cannot lend: decode
-    /// it from the whole payload. Part of the payload has been read.
+    /// Decode it from the whole payload instead: the type borrows bytes from its
+    /// input, which a stream cannot lend, or its `Deserialize` refused the data
+    /// with a message postcard dropped, which the whole payload lets
+    /// [`de_error`](crate::de_error) recover. Part of the payload has been read.
     NeedsWhole,
 }
 
@@ -213,6 +215,7 @@ pub(crate) fn decode_streamed<T: DeserializeOwned>(
 /// How decoding a value from a payload's stream ended.
 enum Decoded<T> {
     Value(T),
+    /// See [`Streamed::NeedsWhole`].
     NeedsWhole,
     /// The stream itself failed: the lz4 frame is invalid, or ended early.
     Corrupt(String),
@@ -238,6 +241,9 @@ fn decode_from<T: DeserializeOwned>(source: impl Read, len: u64) -> Decoded<T> {
         return Decoded::Corrupt(e.to_string());
     }
     match result {
+        // postcard dropped the impl's message: the whole payload is needed to
+        // recover it (`de_error`).
+        Err(postcard::Error::SerdeDeCustom) => Decoded::NeedsWhole,
         Err(e) => Decoded::Failed(e.to_string()),
         Ok(_) if remaining > 0 => Decoded::LeftOver(remaining),
         Ok(value) => Decoded::Value(value),
