@@ -30,7 +30,7 @@ const EXPLAIN_LIMIT: usize = 1 << 20;
 /// Returns `` at `levels[1]`: <message> ``, or the bare message when the error was
 /// raised at the root, or `None` when the payload does not decode as a value or the
 /// second decode succeeds (an impl that does not fail the same way twice).
-pub(crate) fn explain<T: DeserializeOwned>(schema: &Description, raw: &[u8]) -> Option<String> {
+fn explain<T: DeserializeOwned>(schema: &Description, raw: &[u8]) -> Option<String> {
     let value = value::decode(schema, raw).ok()?;
     value::from_value::<T>(value).err().map(|e| e.to_string())
 }

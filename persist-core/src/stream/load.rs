@@ -192,20 +192,21 @@ pub(crate) fn decode_streamed<T: DeserializeOwned>(
             let buffered = BufReader::with_capacity(lz4_read_buffer(info), &mut source);
             match lz4_frame::Reader::new(buffered, info.payload_len, info.uncompressed_len) {
                 Ok(reader) => decode_from::<T>(reader, info.uncompressed_len),
-                Err(detail) => Decoded::Corrupt(detail),
+                Err(detail) => Some(Decoded::Corrupt(detail)),
             }
         }
     };
-    if let Decoded::NeedsWhole = decoded {
+    let Some(decoded) = decoded else {
+        // The type borrows: nothing is verified yet, the whole read does it all.
         return Ok(Streamed::NeedsWhole);
-    }
+    };
     // The checksum covers every stored byte, also those the decoder did not take.
     // A read error here is kept in `source`.
     let _ = io::copy(&mut source, &mut io::sink());
     check_stored(source.finish(), file, path, info, origin)?;
     match decoded {
         Decoded::Value(value) => Ok(Streamed::Value(value)),
-        Decoded::NeedsWhole => Ok(Streamed::NeedsWhole),
+        Decoded::Refused => Ok(Streamed::NeedsWhole),
         Decoded::Corrupt(detail) => Err(corrupt(origin, detail)),
         Decoded::Failed(detail) => Err(decode_error(info, origin, detail)),
         Decoded::LeftOver(count) => Err(decode_error(info, origin, left_over(count))),
@@ -215,8 +216,9 @@ pub(crate) fn decode_streamed<T: DeserializeOwned>(
 /// How decoding a value from a payload's stream ended.
 enum Decoded<T> {
     Value(T),
-    /// See [`Streamed::NeedsWhole`].
-    NeedsWhole,
+    /// `T`'s `Deserialize` refused the bytes with a message postcard dropped,
+    /// which only the whole payload lets [`de_error`](crate::de_error) recover.
+    Refused,
     /// The stream itself failed: the lz4 frame is invalid, or ended early.
     Corrupt(String),
     /// The bytes are not a `T`.
@@ -226,28 +228,27 @@ enum Decoded<T> {
 }
 
 /// Decodes a `T` from the `len` payload bytes of `source`, then reads `source` to
-/// its end, so that an lz4 frame is checked to end where its bytes do.
-fn decode_from<T: DeserializeOwned>(source: impl Read, len: u64) -> Decoded<T> {
+/// its end, so that an lz4 frame is checked to end where its bytes do; `None`, at
+/// once, when `T` asks to borrow bytes, which a stream cannot lend.
+fn decode_from<T: DeserializeOwned>(source: impl Read, len: u64) -> Option<Decoded<T>> {
     let mut input = Input::new(source, len);
     let result = input.decode::<T>();
     let remaining = input.remaining();
     let (stop, mut source) = input.into_parts();
     match stop {
-        Some(Stop::Borrow) => return Decoded::NeedsWhole,
-        Some(Stop::Read(e)) => return Decoded::Corrupt(e.to_string()),
+        Some(Stop::Borrow) => return None,
+        Some(Stop::Read(e)) => return Some(Decoded::Corrupt(e.to_string())),
         None => {}
     }
     if let Err(e) = io::copy(&mut source, &mut io::sink()) {
-        return Decoded::Corrupt(e.to_string());
+        return Some(Decoded::Corrupt(e.to_string()));
     }
-    match result {
-        // postcard dropped the impl's message: the whole payload is needed to
-        // recover it (`de_error`).
-        Err(postcard::Error::SerdeDeCustom) => Decoded::NeedsWhole,
+    Some(match result {
+        Err(postcard::Error::SerdeDeCustom) => Decoded::Refused,
         Err(e) => Decoded::Failed(e.to_string()),
         Ok(_) if remaining > 0 => Decoded::LeftOver(remaining),
         Ok(value) => Decoded::Value(value),
-    }
+    })
 }
 
 /// Checks what passed through a [`Hashing`] reader, read to its end: no read error, all
