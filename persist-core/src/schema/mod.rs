@@ -14,6 +14,7 @@ mod compare;
 pub mod diff;
 mod display;
 mod encoding;
+mod foreign;
 mod std_impls;
 
 pub(crate) use encoding::decode as decode_description;
