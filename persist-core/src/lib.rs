@@ -40,6 +40,7 @@ mod de_error;
 mod depth;
 mod error;
 pub mod format;
+mod guided;
 pub mod lock;
 mod lz4_frame;
 pub mod migrate;
@@ -56,8 +57,9 @@ mod varint;
 
 pub use any_record::AnyRecord;
 pub use api::{
-    from_bytes, from_bytes_with, inspect, inspect_bytes, load, load_any, load_any_with, load_state,
-    load_state_with, load_with, save, save_with, to_bytes, to_bytes_with,
+    check_schema, from_bytes, from_bytes_with, inspect, inspect_bytes, load, load_any,
+    load_any_with, load_state, load_state_with, load_with, save, save_with, to_bytes,
+    to_bytes_with,
 };
 pub use atomic::TEMP_SUFFIX;
 pub use codec::Compression;

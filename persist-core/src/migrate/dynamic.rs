@@ -197,18 +197,39 @@ pub(crate) fn upgraded_value<T: Pickleable>(
 /// `file`) whose version differs from the one `program` has, innermost first, so
 /// that each record's migrations see today's versions of what it holds. The root
 /// itself is left to the caller.
+/// Whether a record nested in a value of the file's schema `file` has another
+/// version in `program`, so that [`upgrade_nested`] has something to do.
+pub(crate) fn has_nested_upgrades(file: &Description, program: &Description) -> bool {
+    let wanted = wanted_versions(program);
+    !wanted.is_empty()
+        && file
+            .definitions()
+            .iter()
+            .filter_map(|definition| definition.record.as_ref())
+            .any(|record| {
+                wanted
+                    .get(record.rec_id.as_str())
+                    .is_some_and(|&version| version != record.version)
+            })
+}
+
+/// The version of each record type `program` holds, by REC_ID.
+fn wanted_versions(program: &Description) -> HashMap<&str, u32> {
+    program
+        .definitions()
+        .iter()
+        .filter_map(|definition| definition.record.as_ref())
+        .map(|record| (record.rec_id.as_str(), record.version))
+        .collect()
+}
+
 pub(crate) fn upgrade_nested(
     value: &mut Value,
     file: &Description,
     program: &Description,
     origin: &Origin,
 ) -> Result<(), Error> {
-    let wanted: HashMap<&str, u32> = program
-        .definitions()
-        .iter()
-        .filter_map(|definition| definition.record.as_ref())
-        .map(|record| (record.rec_id.as_str(), record.version))
-        .collect();
+    let wanted = wanted_versions(program);
     if wanted.is_empty() {
         return Ok(());
     }

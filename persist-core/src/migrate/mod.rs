@@ -131,11 +131,22 @@ impl<'a> Stored<'a> {
     }
 
     /// Decodes the payload as `T` without checking its schema (the caller did).
+    ///
+    /// A type whose `Deserialize` asks the format what comes next
+    /// (`deserialize_any`, which postcard cannot answer) is read by the
+    /// schema-guided reader instead, which answers from the file's schema.
     pub(crate) fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        let (value, rest) = postcard::take_from_bytes::<T>(self.raw).map_err(|e| {
-            let detail = crate::de_error::detail::<T>(&e, &self.info.schema, self.raw);
-            decode_error(self.info, self.origin, detail)
-        })?;
+        let (value, rest) = match postcard::take_from_bytes::<T>(self.raw) {
+            Ok(decoded) => decoded,
+            Err(postcard::Error::WontImplement) => {
+                return crate::guided::from_slice::<T>(&self.info.schema, self.raw)
+                    .map_err(|e| decode_error(self.info, self.origin, e.to_string()));
+            }
+            Err(e) => {
+                let detail = crate::de_error::detail::<T>(&e, &self.info.schema, self.raw);
+                return Err(decode_error(self.info, self.origin, detail));
+            }
+        };
         if !rest.is_empty() {
             return Err(decode_error(
                 self.info,
@@ -189,8 +200,7 @@ impl<T: Schema + DeserializeOwned> Route<T> {
             Route::Exact => stored.decode(),
             Route::Upgrade(upgrade) => upgrade(stored),
             Route::Resolve(changes) => {
-                let state = stored.state(&Description::of::<T>())?;
-                value::from_value(state.value).map_err(|e| {
+                let refused = |e: &dyn std::fmt::Display| {
                     let mut changes: Vec<String> =
                         changes.iter().map(ToString::to_string).collect();
                     changes.push(format!("reading the file as today's type failed: {e}"));
@@ -199,6 +209,21 @@ impl<T: Schema + DeserializeOwned> Route<T> {
                         rec_id: stored.info.rec_id.clone(),
                         version: stored.info.version,
                         changes,
+                    }
+                };
+                let program = Description::of::<T>();
+                if dynamic::has_nested_upgrades(&stored.info.schema, &program) {
+                    // A nested record's own migrations edit its state: a tree is
+                    // needed for those.
+                    let state = stored.state(&program)?;
+                    return value::from_value(state.value).map_err(|e| refused(&e));
+                }
+                // Straight from the bytes, guided by the file's schema: no tree.
+                crate::guided::from_slice::<T>(&stored.info.schema, stored.raw).map_err(|e| {
+                    if e.is_wire() {
+                        decode_error(stored.info, stored.origin, e.to_string())
+                    } else {
+                        refused(&e)
                     }
                 })
             }

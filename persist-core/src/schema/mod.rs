@@ -39,6 +39,15 @@ use crate::migrate::Lineage;
 /// let d = Description::of::<Vec<(String, f64)>>();
 /// assert_eq!(d.root().to_string(), "Vec<(String, f64)>");
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be saved by persist: it does not implement `Schema`",
+    label = "`{Self}` has no `Schema`",
+    note = "derive it with `#[derive(persist::Schema)]` (or `Pickleable`) on your own types",
+    note = "types of other crates get it from persist's cargo feature named after the crate: \
+            chrono, time, jiff, uuid, rust_decimal, ndarray, nalgebra, indexmap, smallvec, \
+            arrayvec, half, num-complex, ordered-float, bytes",
+    note = "for any other field, describe what its `Serialize` writes with `#[schema(as = Type)]`"
+)]
 pub trait Schema {
     /// Describes `Self` into `builder`, returning the node that stands for it.
     ///
@@ -564,7 +573,7 @@ impl Builder {
         Node::Named(candidate)
     }
 
-    fn finish(self, root: Node) -> Description {
+    pub(crate) fn finish(self, root: Node) -> Description {
         Description {
             root,
             // Every slot is filled once its `build` returns, and `define` always

@@ -217,7 +217,9 @@ pub(crate) fn decode_streamed<T: DeserializeOwned>(
 enum Decoded<T> {
     Value(T),
     /// `T`'s `Deserialize` refused the bytes with a message postcard dropped,
-    /// which only the whole payload lets [`de_error`](crate::de_error) recover.
+    /// which only the whole payload lets [`de_error`](crate::de_error) recover;
+    /// or it asked postcard for `deserialize_any`, which the whole read answers
+    /// from the file's schema.
     Refused,
     /// The stream itself failed: the lz4 frame is invalid, or ended early.
     Corrupt(String),
@@ -244,7 +246,9 @@ fn decode_from<T: DeserializeOwned>(source: impl Read, len: u64) -> Option<Decod
         return Some(Decoded::Corrupt(e.to_string()));
     }
     Some(match result {
-        Err(postcard::Error::SerdeDeCustom) => Decoded::Refused,
+        // postcard dropped the message, or cannot answer what the type asked
+        // (`deserialize_any`): the whole read recovers or answers it.
+        Err(postcard::Error::SerdeDeCustom | postcard::Error::WontImplement) => Decoded::Refused,
         Err(e) => Decoded::Failed(e.to_string()),
         Ok(_) if remaining > 0 => Decoded::LeftOver(remaining),
         Ok(value) => Decoded::Value(value),
