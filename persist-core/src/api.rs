@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::any_record::AnyRecord;
 use crate::atomic;
+use crate::codec::Compression;
 use crate::error::{io_error, Error, Origin};
 use crate::format::{self, FileInfo, FIXED_LEN};
 use crate::migrate::{self, Stored};
@@ -73,7 +74,7 @@ pub fn save_with<T: Serialize + Schema + ?Sized>(
     let compression = naming::compression_for_save(path, options.get_compression())?;
     let plan = Plan::new::<T>(compression)?;
     atomic::write_with(path, options.is_durable(), |file, target| {
-        plan.write_file(value, file, target)
+        plan.write_file(value, file, target, checks_description(options))
     })
 }
 
@@ -108,7 +109,61 @@ pub fn to_bytes_with<T: Serialize + Schema + ?Sized>(
     value: &T,
     options: &SaveOptions,
 ) -> Result<Vec<u8>, Error> {
-    Plan::new::<T>(options.get_compression().unwrap_or_default())?.to_bytes(value)
+    Plan::new::<T>(options.get_compression().unwrap_or_default())?
+        .to_bytes_checked(value, checks_description(options))
+}
+
+/// Whether a save with `options` checks its payload against its description: in
+/// builds with debug assertions, unless the options turn it off.
+fn checks_description(options: &SaveOptions) -> bool {
+    cfg!(debug_assertions) && options.checks_description()
+}
+
+/// Checks that `T`'s [`Schema`] describes what `value`'s `Serialize` writes: the
+/// value is encoded in memory and its bytes walked under the description, as a
+/// load without the type would read them.
+///
+/// Every save and [`to_bytes`] runs this check on the payload it wrote in builds
+/// with debug assertions (so in every `cargo test`), before the file is put in
+/// place; release builds skip it. It costs a second pass over the payload (read
+/// back from the file, in constant memory). Call this in a test to check a
+/// hand-written `Schema`, or a `#[schema(as = ..)]`, in a release build too.
+///
+/// The walk checks the bytes, not the intent: a description that reads the same
+/// bytes differently (`u32` for a `char`'s code, say) can pass it.
+///
+/// # Errors
+///
+/// [`Error::Misdescribed`] naming the place in the value and what the description
+/// says is there; the errors of [`to_bytes`].
+///
+/// # Example
+///
+/// ```
+/// use persist_core::schema::{Builder, Node, Schema};
+///
+/// // Written by hand, and wrong: a `Vec<u16>` is not a string.
+/// struct Codes(Vec<u16>);
+/// impl serde::Serialize for Codes {
+///     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+///         self.0.serialize(s)
+///     }
+/// }
+/// impl Schema for Codes {
+///     fn describe(_: &mut Builder) -> Node {
+///         Node::String
+///     }
+/// }
+///
+/// let err = persist_core::check_schema(&Codes(vec![0xffff])).unwrap_err();
+/// assert!(matches!(err, persist_core::Error::Misdescribed { .. }), "{err}");
+/// persist_core::check_schema(&vec![0xffffu16])?;
+/// # Ok::<(), persist_core::Error>(())
+/// ```
+pub fn check_schema<T: Serialize + Schema + ?Sized>(value: &T) -> Result<(), Error> {
+    Plan::new::<T>(Compression::None)?
+        .to_bytes_checked(value, true)
+        .map(drop)
 }
 
 /// Loads the value saved at `path`.

@@ -151,7 +151,7 @@ mod tests {
             // A handle opened for reading only: its writes fail, even for root, which
             // ignores permissions.
             *file = fs::File::open(&read_only).unwrap();
-            plan.write_file("new", file, name)
+            plan.write_file("new", file, name, true)
         })
         .unwrap_err();
         assert!(

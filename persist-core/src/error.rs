@@ -298,6 +298,25 @@ pub enum Error {
         detail: String,
     },
 
+    /// The type's [`Schema`](crate::Schema) does not describe what its `Serialize`
+    /// wrote: a file saved this way could not be read back without the type, or
+    /// after it changes. Found by [`check_schema`](crate::check_schema), and by
+    /// every save in builds with debug assertions, before the file is in place.
+    #[error(
+        "`{type_name}`{}: the Schema describes {described}, but what the type's Serialize wrote does not read as that ({detail}); fix the description (`#[schema(as = ..)]`)",
+        if place.is_empty() { String::new() } else { format!(" at `{place}`") }
+    )]
+    Misdescribed {
+        /// The type being saved.
+        type_name: String,
+        /// Where in the value: `legs[3].id`, or empty for the value itself.
+        place: String,
+        /// What the description says is there, as the schema prints it.
+        described: String,
+        /// What did not read.
+        detail: String,
+    },
+
     /// An explicit compression option contradicts the compression the file name implies.
     #[error(
         "`{}`: the option asks for {option} compression but the extension implies {implied}; change one of them",

@@ -20,6 +20,7 @@ pub struct SaveOptions {
     compression: Option<Compression>,
     durable: bool,
     directory: PathBuf,
+    check_description: bool,
 }
 
 impl Default for SaveOptions {
@@ -28,6 +29,7 @@ impl Default for SaveOptions {
             compression: None,
             durable: true,
             directory: PathBuf::from("."),
+            check_description: true,
         }
     }
 }
@@ -113,6 +115,33 @@ impl SaveOptions {
     /// ```
     pub fn is_durable(&self) -> bool {
         self.durable
+    }
+
+    /// Whether a build with debug assertions checks that the payload it wrote reads
+    /// back under the description it stores (see [`check_schema`](crate::check_schema));
+    /// on by default. Release builds never check.
+    ///
+    /// Turn it off only to write a misdescribed file on purpose: to test how a
+    /// reader copes with one.
+    ///
+    /// ```
+    /// # use persist_core::SaveOptions;
+    /// assert!(SaveOptions::new().checks_description());
+    /// assert!(!SaveOptions::new().check_description(false).checks_description());
+    /// ```
+    pub fn check_description(mut self, check: bool) -> Self {
+        self.check_description = check;
+        self
+    }
+
+    /// Whether [`check_description`](Self::check_description) is on.
+    ///
+    /// ```
+    /// # use persist_core::SaveOptions;
+    /// assert!(SaveOptions::default().checks_description());
+    /// ```
+    pub fn checks_description(&self) -> bool {
+        self.check_description
     }
 }
 

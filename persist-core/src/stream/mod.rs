@@ -13,6 +13,7 @@
 //!   window ([`input`](self::input)); other loads read the payload, verified and
 //!   decompressed, into the one buffer postcard or the dynamic decoder reads from.
 
+pub(crate) mod check;
 mod flavor;
 mod input;
 pub(crate) mod load;

@@ -1,6 +1,6 @@
 //! Encoding a value as a persist file, streamed: postcard → codec → spool → file.
 
-use std::io::{self, Seek, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use serde::Serialize;
@@ -14,9 +14,14 @@ use crate::format::{self, HeaderFields};
 use crate::migrate;
 use crate::schema::{Description, Schema};
 
+/// What a failed read of the temporary file, for the debug-build check, did.
+const READ_BACK: &str = "read back the temporary file for";
+
 /// Everything of a file but its payload, decided from the type before a byte of the
 /// value is encoded or a file is touched.
 pub(crate) struct Plan {
+    /// The type's description, for the check that the payload reads back.
+    description: Description,
     compression: Compression,
     rec_id: String,
     version: u32,
@@ -35,6 +40,7 @@ impl Plan {
         // now.
         let header_len = format::header_len(&rec_id, &schema)?;
         Ok(Plan {
+            description,
             compression,
             rec_id,
             version,
@@ -54,8 +60,13 @@ impl Plan {
         })
     }
 
-    /// The bytes of the file for `value`.
-    pub(crate) fn to_bytes<T: Serialize + ?Sized>(&self, value: &T) -> Result<Vec<u8>, Error> {
+    /// The bytes of the file for `value`, checked to read back under the
+    /// description they store when `check` is set.
+    pub(crate) fn to_bytes_checked<T: Serialize + ?Sized>(
+        &self,
+        value: &T,
+        check: bool,
+    ) -> Result<Vec<u8>, Error> {
         let mut spool = Spool::in_memory(self.header_len);
         let encoded = match self.compression {
             // Nothing to stream to: postcard appends to the spool's buffer through bare
@@ -74,19 +85,53 @@ impl Plan {
         // Memory cannot fail to take a write: only an encode error gets here.
         let write_error = |e: io::Error| self.encode_error(e.to_string());
         let raw_len = self.outcome(value, &mut spool, encoded, write_error)?;
-        let header = self.header(spool.payload_len(), raw_len)?;
-        spool
+        let payload_len = spool.payload_len();
+        let header = self.header(payload_len, raw_len)?;
+        let bytes = spool
             .finish(&header)
-            .map_err(|e| self.encode_error(e.to_string()))
+            .map_err(|e| self.encode_error(e.to_string()))?;
+        if check {
+            let payload = bytes.get(self.header_len..).unwrap_or_default();
+            self.check_payload(payload, payload_len, raw_len)?;
+        }
+        Ok(bytes)
+    }
+
+    /// Checks that the payload just written reads back under the description
+    /// stored with it (see `stream::check`); `Error::Misdescribed` says where not.
+    fn check_payload(
+        &self,
+        stored: impl Read,
+        payload_len: u64,
+        raw_len: u64,
+    ) -> Result<(), Error> {
+        super::check::payload_reads_back(
+            &self.description,
+            self.compression,
+            stored,
+            payload_len,
+            raw_len,
+        )
+        .map_err(|e| Error::Misdescribed {
+            type_name: self.rec_id.clone(),
+            place: e.place(),
+            described: e
+                .described()
+                .map_or_else(|| self.description.root().to_string(), str::to_owned),
+            detail: e.message().to_owned(),
+        })
     }
 
     /// Writes the file for `value` into `file` (empty, at its start), the temporary
-    /// file of a save to `file_path`, the path its errors name.
+    /// file of a save to `file_path`, the path its errors name. With `check`, the
+    /// payload is then read back from `file` and checked to read under the
+    /// description stored with it.
     pub(crate) fn write_file<T: Serialize + ?Sized>(
         &self,
         value: &T,
-        file: &mut (impl Write + Seek),
+        file: &mut (impl Read + Write + Seek),
         file_path: &Path,
+        check: bool,
     ) -> Result<(), Error> {
         let mut spool = Spool::to_file(file, self.header_len);
         let encoded = match self.compression {
@@ -105,10 +150,16 @@ impl Plan {
         let raw_len = self.outcome(value, &mut spool, encoded, |e| {
             io_error(WRITE_TEMP, file_path)(e)
         })?;
-        let header = self.header(spool.payload_len(), raw_len)?;
+        let payload_len = spool.payload_len();
+        let header = self.header(payload_len, raw_len)?;
         spool
             .finish(&header)
             .map_err(io_error(WRITE_TEMP, file_path))?;
+        if check {
+            file.seek(SeekFrom::Start(self.header_len as u64))
+                .map_err(io_error(READ_BACK, file_path))?;
+            self.check_payload(file.take(payload_len), payload_len, raw_len)?;
+        }
         Ok(())
     }
 
@@ -200,7 +251,8 @@ mod tests {
     ) -> Vec<u8> {
         let plan = Plan::new::<T>(compression).unwrap();
         let mut file = tempfile::tempfile().unwrap();
-        plan.write_file(value, &mut file, Path::new("t")).unwrap();
+        plan.write_file(value, &mut file, Path::new("t"), true)
+            .unwrap();
         file.seek(SeekFrom::Start(0)).unwrap();
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).unwrap();
@@ -212,7 +264,7 @@ mod tests {
             let expected = reference(value, compression);
             let in_memory = Plan::new::<T>(compression)
                 .unwrap()
-                .to_bytes(value)
+                .to_bytes_checked(value, true)
                 .unwrap();
             assert!(in_memory == expected, "to_bytes, {compression:?}");
             assert!(
@@ -270,7 +322,7 @@ mod tests {
                 // Opened for reading only: every write fails.
                 let mut file = File::open(&path).unwrap();
                 let plan = Plan::new::<[String]>(compression).unwrap();
-                let err = plan.write_file(value, &mut file, &path).unwrap_err();
+                let err = plan.write_file(value, &mut file, &path, true).unwrap_err();
                 assert!(
                     matches!(&err, Error::Io { action: WRITE_TEMP, path: p, .. } if p == &path),
                     "{compression:?}, {} words: {err:?}",
@@ -301,6 +353,12 @@ mod tests {
         }
     }
 
+    impl Read for FailsOnce {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.out.read(buf)
+        }
+    }
+
     impl Seek for FailsOnce {
         fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
             self.out.seek(to)
@@ -324,7 +382,7 @@ mod tests {
             };
             let plan = Plan::new::<(Vec<f32>, Vec<String>)>(compression).unwrap();
             let err = plan
-                .write_file(&value, &mut out, Path::new("t"))
+                .write_file(&value, &mut out, Path::new("t"), true)
                 .unwrap_err();
             assert!(
                 matches!(
@@ -374,7 +432,7 @@ mod tests {
             };
             let plan = Plan::new::<Swallows>(compression).unwrap();
             let err = plan
-                .write_file(&value, &mut out, Path::new("t"))
+                .write_file(&value, &mut out, Path::new("t"), true)
                 .unwrap_err();
             assert!(
                 matches!(&err, Error::Io { action: WRITE_TEMP, source, .. } if source.to_string() == "the disk hiccuped"),
