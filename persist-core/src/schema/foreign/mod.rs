@@ -8,6 +8,20 @@
 //! `tests/foreign_types` proves every description by a save, a typed load and a
 //! dynamic read of the same file.
 
+/// `Schema` for types whose `Serialize` is `serializer.collect_str(..)`: a plain
+/// string, read back with `deserialize_str` (dates and times of several crates).
+/// Expects `Builder`, `Node` and `Schema` in scope.
+#[allow(unused_macros)]
+macro_rules! string {
+    ($($ty:ty),* $(,)?) => {
+        $(impl Schema for $ty {
+            fn describe(_: &mut Builder) -> Node {
+                Node::String
+            }
+        })*
+    };
+}
+
 #[cfg(feature = "arrayvec")]
 mod arrayvec;
 #[cfg(feature = "bytes")]
