@@ -255,6 +255,57 @@ fn census_of_committed_fixtures() {
     report.finish("committed fixtures");
 }
 
+/// A record with fields of other crates: text (dates, a decimal whose
+/// `Deserialize` calls `deserialize_any`, so loads go through the schema-guided
+/// reader), a byte string (uuid) and an ndarray struct.
+#[cfg(all(
+    feature = "chrono",
+    feature = "uuid",
+    feature = "rust_decimal",
+    feature = "ndarray"
+))]
+mod foreign {
+    use persist::Pickleable;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Serialize, Deserialize, Pickleable, Debug, PartialEq, Clone)]
+    pub struct Run {
+        pub id: uuid::Uuid,
+        pub started: chrono::DateTime<chrono::Utc>,
+        pub fee: rust_decimal::Decimal,
+        pub weights: ndarray::Array2<f64>,
+    }
+
+    pub fn run() -> Run {
+        use chrono::TimeZone;
+        Run {
+            id: uuid::Uuid::from_u128(0x6f9619ff_8b86_d011_b42d_00c04fc964ff),
+            started: chrono::Utc
+                .with_ymd_and_hms(2026, 12, 3, 9, 30, 0)
+                .single()
+                .expect("a valid time"),
+            fee: rust_decimal::Decimal::new(-12_345, 4),
+            weights: ndarray::array![[0.6, 0.4], [0.55, 0.45]],
+        }
+    }
+}
+
+#[cfg(all(
+    feature = "chrono",
+    feature = "uuid",
+    feature = "rust_decimal",
+    feature = "ndarray"
+))]
+#[test]
+fn census_of_a_record_with_foreign_fields() {
+    let mut report = Report::default();
+    let run = foreign::run();
+    for codec in Compression::ALL {
+        census(&mut report, &run, &encode(&run, codec), true);
+    }
+    report.finish("a record with foreign fields");
+}
+
 fn encode<T: Serialize + Schema>(value: &T, codec: Compression) -> Vec<u8> {
     persist::to_bytes_with(value, &SaveOptions::new().compression(codec)).expect("encode")
 }
@@ -806,7 +857,8 @@ fn describe(got: &Got) -> String {
 /// The rules a forged input must follow (panics are counted by the caller):
 /// every path shares the header checks, so a header `inspect` refuses is refused by
 /// all, for the same reason; and a forged payload under the original header decodes
-/// to the same value on the typed and the dynamic paths, or fails on both.
+/// to the same value on the typed and the dynamic paths, or fails on both (for the
+/// dynamic path, a state the type refuses counts as failing).
 fn forged_failure(loads: &Loads, payload_only: bool) -> Option<String> {
     if let Got::Err(header) = &loads.inspect {
         let kind = error_kind(header);
@@ -841,6 +893,16 @@ fn forged_failure(loads: &Loads, payload_only: bool) -> Option<String> {
     let others = [Some(&loads.state), loads.any.as_ref()];
     for (path, got) in ["state", "any"].into_iter().zip(others) {
         let Some(got) = got else { continue };
+        // A state that reads but is not a value of the type (a date field whose
+        // text is no date): the type's own `Deserialize` refuses it, so the typed
+        // load must refuse it too, as a decode error.
+        let refused_by_the_type = matches!(got, Got::Ok { as_t: Some(t), .. }
+            if t.starts_with("not a value of the type"));
+        if refused_by_the_type
+            && matches!(loads.typed, Got::Err(persist::Error::Decode { .. }))
+        {
+            continue;
+        }
         if value(got) != typed {
             return Some(format!(
                 "the typed and the {path} decoders disagree: typed gave {}, {path} gave {}",
