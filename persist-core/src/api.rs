@@ -18,7 +18,7 @@ use crate::options::{LoadOptions, SaveOptions};
 use crate::registry;
 use crate::schema::Schema;
 use crate::state::RecState;
-use crate::stream::load::Streamed;
+use crate::stream::load::{Reading, Streamed};
 use crate::stream::{self, Plan};
 
 /// Saves `value` to `path`, replacing any file there atomically.
@@ -175,14 +175,18 @@ pub fn check_schema<T: Serialize + Schema + ?Sized>(value: &T) -> Result<(), Err
 ///
 /// A payload of up to 16 MiB is read whole, then decoded: fastest, while the
 /// payload fits the processor's caches. A larger one, when the file holds `T` as
-/// it is today, is decoded as the file is read: besides the value built, the load
+/// it is today or changed only in safe ways (read by the schema-guided reader),
+/// is decoded as the file is read: besides the value built, the load
 /// holds a 128 KiB window of the payload (and for lz4, one block of at most 4 MiB,
 /// stored and decompressed, plus 64 KiB of history for a linked frame another tool
-/// wrote), never the payload whole. A file of an older version or of a changed
-/// schema, a schema walked before decoding (recursive types, sequences of zero-size
-/// items), and a type that borrows from its input (its `Deserialize` asks for
-/// `&str` or `&[u8]`) are read whole: the payload is held once, decompressed, and
-/// never compressed. See [`LoadOptions::stream_above`] to move the threshold.
+/// wrote), never the payload whole. A file of an older version, one whose nested
+/// records need their own migrations, a schema walked before decoding (recursive
+/// types, sequences of zero-size items), and a type that borrows from its input
+/// (its `Deserialize` asks for `&str` or `&[u8]`) are read whole: the payload is
+/// held once, decompressed, and never compressed. A type whose `Deserialize` asks
+/// for `deserialize_any` (as `rust_decimal::Decimal`'s does) starts over, guided
+/// by the file's schema, once postcard meets it. See [`LoadOptions::stream_above`]
+/// to move the threshold.
 ///
 /// Either way the value is returned only if the payload's checksum matched, and a
 /// damaged file is reported as such even when the decoder failed on it first. A
@@ -233,12 +237,21 @@ pub(crate) fn load_opened<T: DeserializeOwned + Schema>(
 ) -> Result<T, Error> {
     let route = migrate::route::<T>(&opened.info, &opened.origin, options)?;
     let streams = opened.info.uncompressed_len > options.get_stream_above()
-        && route.is_exact()
         && !crate::depth::needs_guard(&opened.info.schema);
-    if streams {
-        match opened.decode_streamed::<T>()? {
+    let mut reading = route.streamed_reading(&opened.info).filter(|_| streams);
+    while let Some(how) = reading {
+        reading = None;
+        match opened.decode_streamed::<T>(how)? {
             Streamed::Value(value) => return Ok(value),
-            Streamed::NeedsWhole => opened.rewind()?,
+            Streamed::Refused(detail) => {
+                return Err(route.refused(&opened.info, &opened.origin, &detail))
+            }
+            // postcard cannot answer `deserialize_any`: stream again, guided.
+            Streamed::NeedsGuided if how == Reading::Postcard => {
+                opened.rewind()?;
+                reading = Some(Reading::Guided);
+            }
+            Streamed::NeedsGuided | Streamed::NeedsWhole => opened.rewind()?,
         }
     }
     let raw = opened.read_payload()?;
@@ -366,8 +379,17 @@ impl OpenFile {
 
     /// Decodes a `T` from the payload as it is read; see
     /// [`decode_streamed`](stream::load::decode_streamed).
-    fn decode_streamed<T: DeserializeOwned>(&mut self) -> Result<Streamed<T>, Error> {
-        stream::load::decode_streamed(&mut self.file, &self.path, &self.info, &self.origin)
+    fn decode_streamed<T: DeserializeOwned>(
+        &mut self,
+        reading: Reading,
+    ) -> Result<Streamed<T>, Error> {
+        stream::load::decode_streamed(
+            &mut self.file,
+            &self.path,
+            &self.info,
+            &self.origin,
+            reading,
+        )
     }
 
     /// Goes back to the start of the payload.

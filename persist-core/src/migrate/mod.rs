@@ -45,6 +45,7 @@ use crate::options::LoadOptions;
 use crate::schema::diff::{self, Change};
 use crate::schema::{Description, Schema};
 use crate::state::RecState;
+use crate::stream::load::Reading;
 use crate::value;
 
 /// A file's header and its decompressed, verified payload: what a chain link decodes.
@@ -188,10 +189,44 @@ pub(crate) enum Route<T> {
 }
 
 impl<T: Schema + DeserializeOwned> Route<T> {
-    /// The file holds `T` as it is today: its payload decodes straight, with no
-    /// value in between, so a load may stream it.
-    pub(crate) fn is_exact(&self) -> bool {
-        matches!(self, Route::Exact)
+    /// How a load may decode the payload of the file `info` describes as it
+    /// reads it, with no value in between: postcard for an exact match, the
+    /// schema-guided reader for safe changes that need no nested record's
+    /// migration; `None` when the route needs the whole payload.
+    pub(crate) fn streamed_reading(&self, info: &FileInfo) -> Option<Reading> {
+        match self {
+            Route::Exact => Some(Reading::Postcard),
+            Route::Resolve(_)
+                if !dynamic::has_nested_upgrades(&info.schema, &Description::of::<T>()) =>
+            {
+                Some(Reading::Guided)
+            }
+            _ => None,
+        }
+    }
+
+    /// The error for a value of the file that `T`'s `Deserialize` refused, saying
+    /// `detail`: after safe changes, the changes and the refusal; else a decode
+    /// error.
+    pub(crate) fn refused(
+        &self,
+        info: &FileInfo,
+        origin: &Origin,
+        detail: &dyn std::fmt::Display,
+    ) -> Error {
+        match self {
+            Route::Resolve(changes) => {
+                let mut changes: Vec<String> = changes.iter().map(ToString::to_string).collect();
+                changes.push(format!("reading the file as today's type failed: {detail}"));
+                Error::SchemaChanged {
+                    origin: origin.clone(),
+                    rec_id: info.rec_id.clone(),
+                    version: info.version,
+                    changes,
+                }
+            }
+            _ => decode_error(info, origin, detail.to_string()),
+        }
     }
 
     /// Decodes the payload along this route.
@@ -199,18 +234,9 @@ impl<T: Schema + DeserializeOwned> Route<T> {
         match self {
             Route::Exact => stored.decode(),
             Route::Upgrade(upgrade) => upgrade(stored),
-            Route::Resolve(changes) => {
-                let refused = |e: &dyn std::fmt::Display| {
-                    let mut changes: Vec<String> =
-                        changes.iter().map(ToString::to_string).collect();
-                    changes.push(format!("reading the file as today's type failed: {e}"));
-                    Error::SchemaChanged {
-                        origin: stored.origin.clone(),
-                        rec_id: stored.info.rec_id.clone(),
-                        version: stored.info.version,
-                        changes,
-                    }
-                };
+            Route::Resolve(_) => {
+                let refused =
+                    |e: &dyn std::fmt::Display| self.refused(stored.info, stored.origin, e);
                 let program = Description::of::<T>();
                 if dynamic::has_nested_upgrades(&stored.info.schema, &program) {
                     // A nested record's own migrations edit its state: a tree is

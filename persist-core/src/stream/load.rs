@@ -32,6 +32,7 @@ use super::input::{Input, Stop};
 use crate::codec::Compression;
 use crate::error::{io_error, Error, Origin, Section};
 use crate::format::{self, FileInfo, CHECKSUM_LEN};
+use crate::guided;
 use crate::lz4_frame;
 use crate::migrate::{decode_error, left_over};
 
@@ -167,19 +168,39 @@ pub(crate) enum Streamed<T> {
     /// with a message postcard dropped, which the whole payload lets
     /// [`de_error`](crate::de_error) recover. Part of the payload has been read.
     NeedsWhole,
+    /// Decode it again with [`Reading::Guided`]: the type's `Deserialize` asked
+    /// for `deserialize_any`, which postcard cannot answer. Part of the payload
+    /// has been read.
+    NeedsGuided,
+    /// The type refused a value of the intact payload read with
+    /// [`Reading::Guided`], saying this.
+    Refused(String),
+}
+
+/// How a streamed payload is decoded into the type asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reading {
+    /// By postcard, trusting the type: the file holds it as it is today.
+    Postcard,
+    /// By the schema-guided reader, under the file's schema: a type changed in
+    /// safe ways, or one whose `Deserialize` asks for `deserialize_any`.
+    Guided,
 }
 
 /// Decodes a `T` straight from the payload of `file` (positioned just after the
-/// header `info` describes, found at `path`) as it is read. The value is returned
-/// only once every stored byte has passed the checksum, and it matched.
+/// header `info` describes, found at `path`) as it is read, the way `reading`
+/// says. The value is returned only once every stored byte has passed the
+/// checksum, and it matched.
 ///
-/// `T` must be the type the payload holds (`Route::Exact`) and need no
-/// [`depth::guard`](crate::depth::guard), which walks a whole payload.
+/// `T` must need no [`depth::guard`](crate::depth::guard), which walks a whole
+/// payload; for [`Reading::Postcard`] it must be the type the payload holds
+/// (`Route::Exact`).
 pub(crate) fn decode_streamed<T: DeserializeOwned>(
     file: &mut File,
     path: &Path,
     info: &FileInfo,
     origin: &Origin,
+    reading: Reading,
 ) -> Result<Streamed<T>, Error> {
     let mut source = Hashing::new(file.by_ref().take(info.payload_len));
     let decoded = match info.compression {
@@ -187,11 +208,11 @@ pub(crate) fn decode_streamed<T: DeserializeOwned>(
             // Inconsistent lengths: the whole read says what is wrong.
             return Ok(Streamed::NeedsWhole);
         }
-        Compression::None => decode_from::<T>(&mut source, info.payload_len),
+        Compression::None => decode_from::<T>(&mut source, info.payload_len, reading, info),
         Compression::Lz4 => {
             let buffered = BufReader::with_capacity(lz4_read_buffer(info), &mut source);
             match lz4_frame::Reader::new(buffered, info.payload_len, info.uncompressed_len) {
-                Ok(reader) => decode_from::<T>(reader, info.uncompressed_len),
+                Ok(reader) => decode_from::<T>(reader, info.uncompressed_len, reading, info),
                 Err(detail) => Some(Decoded::Corrupt(detail)),
             }
         }
@@ -207,6 +228,8 @@ pub(crate) fn decode_streamed<T: DeserializeOwned>(
     match decoded {
         Decoded::Value(value) => Ok(Streamed::Value(value)),
         Decoded::Refused => Ok(Streamed::NeedsWhole),
+        Decoded::AsksAny => Ok(Streamed::NeedsGuided),
+        Decoded::RefusedWith(detail) => Ok(Streamed::Refused(detail)),
         Decoded::Corrupt(detail) => Err(corrupt(origin, detail)),
         Decoded::Failed(detail) => Err(decode_error(info, origin, detail)),
         Decoded::LeftOver(count) => Err(decode_error(info, origin, left_over(count))),
@@ -217,10 +240,14 @@ pub(crate) fn decode_streamed<T: DeserializeOwned>(
 enum Decoded<T> {
     Value(T),
     /// `T`'s `Deserialize` refused the bytes with a message postcard dropped,
-    /// which only the whole payload lets [`de_error`](crate::de_error) recover;
-    /// or it asked postcard for `deserialize_any`, which the whole read answers
-    /// from the file's schema.
+    /// which only the whole payload lets [`de_error`](crate::de_error) recover.
     Refused,
+    /// `T`'s `Deserialize` asked postcard for `deserialize_any`, which only the
+    /// guided reader answers.
+    AsksAny,
+    /// `T`'s `Deserialize` refused a value the guided reader handed it, saying
+    /// this (with the place).
+    RefusedWith(String),
     /// The stream itself failed: the lz4 frame is invalid, or ended early.
     Corrupt(String),
     /// The bytes are not a `T`.
@@ -232,9 +259,30 @@ enum Decoded<T> {
 /// Decodes a `T` from the `len` payload bytes of `source`, then reads `source` to
 /// its end, so that an lz4 frame is checked to end where its bytes do; `None`, at
 /// once, when `T` asks to borrow bytes, which a stream cannot lend.
-fn decode_from<T: DeserializeOwned>(source: impl Read, len: u64) -> Option<Decoded<T>> {
+fn decode_from<T: DeserializeOwned>(
+    source: impl Read,
+    len: u64,
+    reading: Reading,
+    info: &FileInfo,
+) -> Option<Decoded<T>> {
     let mut input = Input::new(source, len);
-    let result = input.decode::<T>();
+    let result = match reading {
+        Reading::Postcard => input.decode::<T>().map_err(|e| match e {
+            // postcard dropped the message: the whole read recovers it.
+            postcard::Error::SerdeDeCustom => Decoded::Refused,
+            postcard::Error::WontImplement => Decoded::AsksAny,
+            e => Decoded::Failed(e.to_string()),
+        }),
+        Reading::Guided => guided::from_flavor::<T, _>(&info.schema, &mut input, len)
+            .map(|(value, _)| value)
+            .map_err(|e| {
+                if e.is_wire() {
+                    Decoded::Failed(e.to_string())
+                } else {
+                    Decoded::RefusedWith(e.to_string())
+                }
+            }),
+    };
     let remaining = input.remaining();
     let (stop, mut source) = input.into_parts();
     match stop {
@@ -246,10 +294,7 @@ fn decode_from<T: DeserializeOwned>(source: impl Read, len: u64) -> Option<Decod
         return Some(Decoded::Corrupt(e.to_string()));
     }
     Some(match result {
-        // postcard dropped the message, or cannot answer what the type asked
-        // (`deserialize_any`): the whole read recovers or answers it.
-        Err(postcard::Error::SerdeDeCustom | postcard::Error::WontImplement) => Decoded::Refused,
-        Err(e) => Decoded::Failed(e.to_string()),
+        Err(failed) => failed,
         Ok(_) if remaining > 0 => Decoded::LeftOver(remaining),
         Ok(value) => Decoded::Value(value),
     })
