@@ -898,9 +898,7 @@ fn forged_failure(loads: &Loads, payload_only: bool) -> Option<String> {
         // load must refuse it too, as a decode error.
         let refused_by_the_type = matches!(got, Got::Ok { as_t: Some(t), .. }
             if t.starts_with("not a value of the type"));
-        if refused_by_the_type
-            && matches!(loads.typed, Got::Err(persist::Error::Decode { .. }))
-        {
+        if refused_by_the_type && matches!(loads.typed, Got::Err(persist::Error::Decode { .. })) {
             continue;
         }
         if value(got) != typed {

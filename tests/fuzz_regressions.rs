@@ -62,7 +62,7 @@ fn assert_no_panics(failures: Vec<String>) {
 fn every_saved_input_replays_without_a_panic() {
     let mut failures = Vec::new();
     let mut replayed = 0;
-    for (name, target) in TARGETS {
+    for &(name, target) in TARGETS {
         for path in files_in(&repo_path("tests/fuzz_regressions").join(name)) {
             replayed += 1;
             if let Err(panic) = replay(target, &path) {
@@ -79,7 +79,7 @@ fn every_saved_input_replays_without_a_panic() {
 
 #[test]
 fn every_seed_is_accepted_by_its_target() {
-    for (name, target) in TARGETS {
+    for &(name, target) in TARGETS {
         let dir = repo_path("fuzz/seeds").join(name);
         if std::env::var_os("PERSIST_BLESS").is_some_and(|v| v == "1") {
             std::fs::create_dir_all(&dir).unwrap();
@@ -109,7 +109,7 @@ fn committed_fixtures_make_no_target_panic() {
     let fixtures = files_in(&repo_path("tests/fixtures"));
     assert!(!fixtures.is_empty());
     let mut failures = Vec::new();
-    for (name, target) in TARGETS {
+    for &(name, target) in TARGETS {
         for path in &fixtures {
             match replay(target, path) {
                 // Fixtures are valid files, whatever their type: the header parser

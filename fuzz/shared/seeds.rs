@@ -43,6 +43,17 @@ pub fn seeds(target: &str) -> Vec<Seed> {
                 (format!("{}.payload", file.name), input)
             })
             .collect(),
+        #[cfg(all(
+            feature = "chrono",
+            feature = "uuid",
+            feature = "rust_decimal",
+            feature = "ndarray"
+        ))]
+        "foreign_fields" => SampleFiles
+            .run::<super::types::Run>()
+            .into_iter()
+            .map(|file| (file.name, file.bytes))
+            .collect(),
         other => panic!("no fuzz target is named {other}"),
     }
 }
@@ -70,7 +81,9 @@ impl PerType for SampleFiles {
         let short_name = type_name.rsplit("::").next().unwrap_or(type_name);
         let type_index = (0..TYPE_COUNT)
             .position(|index| with_type(index, NameOf) == type_name)
-            .expect("with_type reaches every fuzz type");
+            // A type `with_type` does not choose (the foreign_fields target's
+            // `Run`) is never cut into the payload seeds, which need its index.
+            .unwrap_or(usize::from(u8::MAX));
         let is_record = Description::of::<T>().root_record().is_some();
         let mut files = Vec::new();
         for (number, sample) in T::samples().iter().enumerate() {

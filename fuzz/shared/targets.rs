@@ -22,13 +22,20 @@ use super::types::{with_type, FuzzType, PerType, TYPE_COUNT};
 pub type Target = fn(&[u8]) -> usize;
 
 /// Every target, by the name of its fuzz binary and corpus directory.
-pub const TARGETS: [(&str, Target); 6] = [
+pub const TARGETS: &[(&str, Target)] = &[
     ("inspect_bytes", inspect_bytes),
     ("from_bytes", from_bytes),
     ("load_any", load_any),
     ("load_state", load_state),
     ("value_decode", value_decode),
     ("lz4_payload", lz4_payload),
+    #[cfg(all(
+        feature = "chrono",
+        feature = "uuid",
+        feature = "rust_decimal",
+        feature = "ndarray"
+    ))]
+    ("foreign_fields", foreign_fields),
 ];
 
 /// The input as it is, then with its fingerprint and checksums recomputed when that
@@ -94,6 +101,30 @@ pub fn from_bytes(data: &[u8]) -> usize {
                     )
                 })
                 .sum::<usize>()
+        })
+        .sum()
+}
+
+/// A record with fields of other crates ([`Run`](super::types::Run)): its typed
+/// loads (from bytes, and from a file streamed) must agree and round-trip, and its
+/// state must read as `load_state` reads any file.
+#[cfg(all(
+    feature = "chrono",
+    feature = "uuid",
+    feature = "rust_decimal",
+    feature = "ndarray"
+))]
+pub fn foreign_fields(data: &[u8]) -> usize {
+    variants(data)
+        .iter()
+        .map(|input| {
+            let file = temp_file(input);
+            let typed = Typed {
+                bytes: input,
+                file: &file,
+            }
+            .run::<super::types::Run>();
+            typed + load_state_one(input)
         })
         .sum()
 }

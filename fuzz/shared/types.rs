@@ -342,3 +342,58 @@ impl FuzzType for Account {
         ]
     }
 }
+
+/// A record with fields of other crates (the `chrono`, `uuid`, `rust_decimal` and
+/// `ndarray` features): text that its type validates on load (a date, a decimal
+/// whose `Deserialize` calls `deserialize_any`, read through the schema-guided
+/// reader), a byte string of fixed length (the uuid) and an ndarray struct whose
+/// shape must match its data. Loaded by the `foreign_fields` target only.
+#[cfg(all(
+    feature = "chrono",
+    feature = "uuid",
+    feature = "rust_decimal",
+    feature = "ndarray"
+))]
+// Not a record, so that `load_any` (whose target checks that it builds one of the
+// types `with_type` knows) never builds it.
+#[derive(Serialize, Deserialize, Schema, Debug, Clone, PartialEq)]
+pub struct Run {
+    /// 16 bytes, refused at any other length.
+    pub id: uuid::Uuid,
+    /// RFC 3339 text.
+    pub started: chrono::DateTime<chrono::Utc>,
+    /// Decimal text.
+    pub fee: rust_decimal::Decimal,
+    /// `{ v, dim, data }`.
+    pub weights: ndarray::Array2<f64>,
+}
+
+#[cfg(all(
+    feature = "chrono",
+    feature = "uuid",
+    feature = "rust_decimal",
+    feature = "ndarray"
+))]
+impl FuzzType for Run {
+    fn samples() -> Vec<Self> {
+        use chrono::TimeZone;
+        vec![
+            Run {
+                id: uuid::Uuid::from_u128(0x6f9619ff_8b86_d011_b42d_00c04fc964ff),
+                started: chrono::Utc
+                    .with_ymd_and_hms(2026, 12, 3, 9, 30, 0)
+                    .single()
+                    .expect("a valid time"),
+                fee: rust_decimal::Decimal::new(-12_345, 4),
+                weights: ndarray::Array2::from_shape_vec((2, 2), vec![0.6, 0.4, 0.55, 0.45])
+                    .expect("a 2x2 shape"),
+            },
+            Run {
+                id: uuid::Uuid::nil(),
+                started: chrono::DateTime::UNIX_EPOCH,
+                fee: rust_decimal::Decimal::ZERO,
+                weights: ndarray::Array2::zeros((0, 3)),
+            },
+        ]
+    }
+}

@@ -281,3 +281,29 @@ fn a_damaged_value_is_a_decode_error_naming_the_field() {
     });
     assert_names(&message, "weekday", "short or long weekday names expected");
 }
+
+/// A field written through one of chrono's serde adapters, described with the
+/// `#[schema(as = ..)]` the README's table gives for it.
+#[derive(Serialize, Deserialize, Schema, Debug, PartialEq)]
+struct Stamped {
+    #[serde(with = "chrono::serde::ts_nanoseconds")]
+    #[schema(as = i64)]
+    at: DateTime<Utc>,
+    #[serde(with = "chrono::serde::ts_milliseconds_option")]
+    #[schema(as = Option<i64>)]
+    done: Option<DateTime<Utc>>,
+}
+
+#[test]
+fn serde_adapters_work_with_schema_as() {
+    let stamped = Stamped {
+        at: utc(),
+        done: Some(DateTime::from_timestamp_millis(1_767_225_600_123).expect("in range")),
+    };
+    support::round_trip(&stamped);
+    let nanos: i64 = support::state_get(&stamped, "at");
+    assert_eq!(Some(nanos), utc().timestamp_nanos_opt());
+    let millis: Option<i64> = support::state_get(&stamped, "done");
+    assert_eq!(millis, Some(1_767_225_600_123));
+    persist::check_schema(&stamped).expect("the description matches");
+}
