@@ -478,3 +478,17 @@ fn honest_deep_values_load_within_the_limit_and_beyond_it_when_raised() {
         beyond
     );
 }
+
+#[test]
+fn a_debug_save_of_a_value_nested_deeper_than_its_check_follows_still_saves() {
+    // The save check (debug builds) walks nested values recursively: it follows
+    // 512 levels, and must neither overflow a test thread's 2 MiB stack nor
+    // refuse what release builds save.
+    let saved = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| persist::to_bytes(&deep_tree(2_000)).map(|bytes| bytes.len()))
+        .unwrap()
+        .join()
+        .expect("no stack overflow");
+    assert!(saved.unwrap() > 2_000);
+}

@@ -45,77 +45,21 @@ impl<'r, 's, 'de, F: Flavor<'de>> At<'r, 's, 'de, F> {
     }
 
     /// The value as the stored node says, whatever the type asked for.
+    ///
+    /// Each kind of node is read out of line, so that this function, which every
+    /// level of a nested value passes through, keeps a small stack frame (in a
+    /// debug build each temporary takes its own slot).
     fn any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, GuidedError> {
         let At { reader, node } = self;
         reader.charge()?;
         match node {
-            Node::Bool => match reader.byte("a bool")? {
-                0 => visitor.visit_bool(false),
-                1 => visitor.visit_bool(true),
-                other => Err(reader.error(format_args!("{other} is not a bool (0 or 1)"))),
-            },
-            Node::U8 => visitor.visit_u8(reader.byte("a u8")?),
-            Node::I8 => visitor.visit_i8(reader.byte("an i8")? as i8),
-            // The casts narrow what `number` read within the node's width.
-            number if is_number(number) => match reader.number(number)? {
-                Number::U(v) => match number {
-                    Node::U16 => visitor.visit_u16(v as u16),
-                    Node::U32 => visitor.visit_u32(v as u32),
-                    Node::U128 => visitor.visit_u128(v),
-                    _ => visitor.visit_u64(v as u64),
-                },
-                Number::I(v) => match number {
-                    Node::I16 => visitor.visit_i16(v as i16),
-                    Node::I32 => visitor.visit_i32(v as i32),
-                    Node::I128 => visitor.visit_i128(v),
-                    _ => visitor.visit_i64(v as i64),
-                },
-                Number::F32(v) => visitor.visit_f32(v),
-                Number::F64(v) => visitor.visit_f64(v),
-            },
-            Node::Char => visitor.visit_char(reader.char()?),
-            Node::String => visitor.visit_str(reader.str("a string")?),
-            Node::Bytes => {
-                let len = reader.length("the length of a byte string")?;
-                visitor.visit_bytes(reader.take(len, "a byte string")?)
-            }
-            Node::Unit => visitor.visit_unit(),
-            Node::Option(inner) => match reader.byte("an option's tag")? {
-                0 => visitor.visit_none(),
-                1 => visitor.visit_some(At::new(reader, inner)),
-                other => Err(reader.error(format_args!("{other} is not an option tag (0 or 1)"))),
-            },
-            Node::Seq(item) => {
-                let count = reader.count("a sequence's count", min_size(item))?;
-                visitor.visit_seq(Items::new(reader, item, count))
-            }
-            Node::Array(len, item) => {
-                if len.saturating_mul(min_size(item)) > reader.left() {
-                    return Err(reader.error(format_args!(
-                        "an array of {len} items does not fit in the {} bytes left",
-                        reader.left()
-                    )));
-                }
-                visitor.visit_seq(Items::new(reader, item, *len))
-            }
+            Node::Option(inner) => option(reader, inner, visitor),
+            Node::Seq(item) => seq(reader, item, visitor),
+            Node::Array(len, item) => array(reader, *len, item, visitor),
             Node::Tuple(nodes) => visitor.visit_seq(FieldsOf::new(reader, nodes)),
-            Node::Map(key, value) => {
-                let count = reader.count("a map's count", min_size(key) + min_size(value))?;
-                visitor.visit_map(Entries::new(reader, key, value, count))
-            }
-            Node::Named(name) => {
-                let definition = reader.definition(name)?;
-                reader.enter()?;
-                let result = match &definition.body {
-                    Body::Struct(fields) => fields_any(reader, fields, visitor),
-                    Body::Enum(variants) => {
-                        visitor.visit_enum(Variants::new(reader, &definition.name, variants))
-                    }
-                };
-                reader.leave();
-                result
-            }
-            other => Err(reader.error(format_args!("cannot read the schema node {other}"))),
+            Node::Map(key, value) => map(reader, key, value, visitor),
+            Node::Named(name) => named(reader, name, visitor),
+            scalar => scalar_any(reader, scalar, visitor),
         }
     }
 
@@ -151,6 +95,123 @@ impl<'r, 's, 'de, F: Flavor<'de>> At<'r, 's, 'de, F> {
             None => self.any(visitor),
         }
     }
+}
+
+/// A value that holds no other: a bool, a number, text, bytes, a unit.
+#[inline(never)]
+fn scalar_any<'s, 'de, F: Flavor<'de>, V: Visitor<'de>>(
+    reader: &mut Guided<'s, 'de, F>,
+    node: &'s Node,
+    visitor: V,
+) -> Result<V::Value, GuidedError> {
+    match node {
+        Node::Bool => match reader.byte("a bool")? {
+            0 => visitor.visit_bool(false),
+            1 => visitor.visit_bool(true),
+            other => Err(reader.error(format_args!("{other} is not a bool (0 or 1)"))),
+        },
+        Node::U8 => visitor.visit_u8(reader.byte("a u8")?),
+        Node::I8 => visitor.visit_i8(reader.byte("an i8")? as i8),
+        // The casts narrow what `number` read within the node's width.
+        number if is_number(number) => match reader.number(number)? {
+            Number::U(v) => match number {
+                Node::U16 => visitor.visit_u16(v as u16),
+                Node::U32 => visitor.visit_u32(v as u32),
+                Node::U128 => visitor.visit_u128(v),
+                _ => visitor.visit_u64(v as u64),
+            },
+            Number::I(v) => match number {
+                Node::I16 => visitor.visit_i16(v as i16),
+                Node::I32 => visitor.visit_i32(v as i32),
+                Node::I128 => visitor.visit_i128(v),
+                _ => visitor.visit_i64(v as i64),
+            },
+            Number::F32(v) => visitor.visit_f32(v),
+            Number::F64(v) => visitor.visit_f64(v),
+        },
+        Node::Char => visitor.visit_char(reader.char()?),
+        Node::String => visitor.visit_str(reader.str("a string")?),
+        Node::Bytes => {
+            let len = reader.length("the length of a byte string")?;
+            visitor.visit_bytes(reader.take(len, "a byte string")?)
+        }
+        Node::Unit => visitor.visit_unit(),
+        other => Err(reader.error(format_args!("cannot read the schema node {other}"))),
+    }
+}
+
+/// An option: its tag, then the value when there is one.
+#[inline(never)]
+fn option<'s, 'de, F: Flavor<'de>, V: Visitor<'de>>(
+    reader: &mut Guided<'s, 'de, F>,
+    inner: &'s Node,
+    visitor: V,
+) -> Result<V::Value, GuidedError> {
+    match reader.byte("an option's tag")? {
+        0 => visitor.visit_none(),
+        1 => visitor.visit_some(At::new(reader, inner)),
+        other => Err(reader.error(format_args!("{other} is not an option tag (0 or 1)"))),
+    }
+}
+
+/// A sequence: its count, checked against the bytes left, then its items.
+#[inline(never)]
+fn seq<'s, 'de, F: Flavor<'de>, V: Visitor<'de>>(
+    reader: &mut Guided<'s, 'de, F>,
+    item: &'s Node,
+    visitor: V,
+) -> Result<V::Value, GuidedError> {
+    let count = reader.count("a sequence's count", min_size(item))?;
+    visitor.visit_seq(Items::new(reader, item, count))
+}
+
+/// A fixed-length array: its items, with no count.
+#[inline(never)]
+fn array<'s, 'de, F: Flavor<'de>, V: Visitor<'de>>(
+    reader: &mut Guided<'s, 'de, F>,
+    len: u64,
+    item: &'s Node,
+    visitor: V,
+) -> Result<V::Value, GuidedError> {
+    if len.saturating_mul(min_size(item)) > reader.left() {
+        return Err(reader.error(format_args!(
+            "an array of {len} items does not fit in the {} bytes left",
+            reader.left()
+        )));
+    }
+    visitor.visit_seq(Items::new(reader, item, len))
+}
+
+/// A map: its count, checked against the bytes left, then its entries.
+#[inline(never)]
+fn map<'s, 'de, F: Flavor<'de>, V: Visitor<'de>>(
+    reader: &mut Guided<'s, 'de, F>,
+    key: &'s Node,
+    value: &'s Node,
+    visitor: V,
+) -> Result<V::Value, GuidedError> {
+    let count = reader.count("a map's count", min_size(key) + min_size(value))?;
+    visitor.visit_map(Entries::new(reader, key, value, count))
+}
+
+/// A value of a named type: a struct's fields or an enum's variant, one level
+/// deeper.
+#[inline(never)]
+fn named<'s, 'de, F: Flavor<'de>, V: Visitor<'de>>(
+    reader: &mut Guided<'s, 'de, F>,
+    name: &str,
+    visitor: V,
+) -> Result<V::Value, GuidedError> {
+    let definition = reader.definition(name)?;
+    reader.enter()?;
+    let result = match &definition.body {
+        Body::Struct(fields) => fields_any(reader, fields, visitor),
+        Body::Enum(variants) => {
+            visitor.visit_enum(Variants::new(reader, &definition.name, variants))
+        }
+    };
+    reader.leave();
+    result
 }
 
 /// The fields of a struct (or of an enum variant, for `deserialize_any`), as serde's

@@ -36,10 +36,10 @@ pub(crate) use error::GuidedError;
 
 use crate::schema::{Definition, Description, Node};
 
-/// How many named types may nest inside each other: the backstop against a schema
-/// that recurses as deep as the payload lets it (callers normally refuse deeper
-/// payloads before, see `depth.rs`).
-const MAX_DEPTH: u32 = 1024;
+/// How many named types may nest inside each other in a load: the backstop against
+/// a schema that recurses as deep as the payload lets it (loads refuse deeper
+/// payloads before, see `depth.rs`, at 256 levels unless raised).
+pub(crate) const MAX_DEPTH: u32 = 1024;
 
 /// Values the reader may visit per payload byte, plus [`BUDGET_SLACK`]: a count of
 /// zero-byte items (`Vec<()>`) cannot make it loop for ages.
@@ -54,25 +54,27 @@ pub(crate) fn from_slice<T: DeserializeOwned>(
     stored: &Description,
     payload: &[u8],
 ) -> Result<T, GuidedError> {
-    let mut reader = Guided::new(stored, Slice::new(payload), payload.len() as u64);
+    let mut reader = Guided::new(stored, Slice::new(payload), payload.len() as u64, MAX_DEPTH);
     let value = reader.read_root(PhantomData::<T>)?;
     reader.finish()?;
     Ok(value)
 }
 
 /// Reads a `T` from the flavor `input`, which holds `len` payload bytes written by
-/// the type that `stored` describes; returns it with the count of bytes left
-/// after it (which the caller decides about, since a stream may still owe them).
+/// the type that `stored` describes, nesting named types at most `max_depth`
+/// deep; returns it with the count of bytes left after it (which the caller
+/// decides about, since a stream may still owe them).
 pub(crate) fn from_flavor<'de, T, F>(
     stored: &Description,
     input: F,
     len: u64,
+    max_depth: u32,
 ) -> Result<(T, u64), GuidedError>
 where
     T: DeserializeOwned,
     F: Flavor<'de>,
 {
-    let mut reader = Guided::new(stored, input, len);
+    let mut reader = Guided::new(stored, input, len, max_depth);
     let value = reader.read_root(PhantomData::<T>)?;
     Ok((value, len - reader.position))
 }
@@ -93,11 +95,13 @@ pub(crate) struct Guided<'s, 'de, F: Flavor<'de>> {
     budget: u64,
     /// Named types around the value being read.
     depth: u32,
+    /// How deep they may nest.
+    max_depth: u32,
     _de: PhantomData<&'de ()>,
 }
 
 impl<'s, 'de, F: Flavor<'de>> Guided<'s, 'de, F> {
-    fn new(stored: &'s Description, input: F, len: u64) -> Self {
+    fn new(stored: &'s Description, input: F, len: u64, max_depth: u32) -> Self {
         let mut definitions = HashMap::with_capacity(stored.definitions().len());
         for definition in stored.definitions() {
             definitions
@@ -114,6 +118,7 @@ impl<'s, 'de, F: Flavor<'de>> Guided<'s, 'de, F> {
                 .saturating_mul(BUDGET_PER_BYTE)
                 .saturating_add(BUDGET_SLACK),
             depth: 0,
+            max_depth,
             _de: PhantomData,
         }
     }
@@ -163,9 +168,10 @@ impl<'s, 'de, F: Flavor<'de>> Guided<'s, 'de, F> {
 
     /// Enters a named type: one level deeper.
     fn enter(&mut self) -> Result<(), GuidedError> {
-        if self.depth >= MAX_DEPTH {
-            return Err(self.error(format_args!(
-                "named types nested more than {MAX_DEPTH} deep"
+        if self.depth >= self.max_depth {
+            return Err(GuidedError::too_deep(format_args!(
+                "at byte {}: named types nested more than {} deep",
+                self.position, self.max_depth
             )));
         }
         self.depth += 1;

@@ -273,15 +273,17 @@ fn decode_from<T: DeserializeOwned>(
             postcard::Error::WontImplement => Decoded::AsksAny,
             e => Decoded::Failed(e.to_string()),
         }),
-        Reading::Guided => guided::from_flavor::<T, _>(&info.schema, &mut input, len)
-            .map(|(value, _)| value)
-            .map_err(|e| {
-                if e.is_wire() {
-                    Decoded::Failed(e.to_string())
-                } else {
-                    Decoded::RefusedWith(e.to_string())
-                }
-            }),
+        Reading::Guided => {
+            guided::from_flavor::<T, _>(&info.schema, &mut input, len, guided::MAX_DEPTH)
+                .map(|(value, _)| value)
+                .map_err(|e| {
+                    if e.is_wire() {
+                        Decoded::Failed(e.to_string())
+                    } else {
+                        Decoded::RefusedWith(e.to_string())
+                    }
+                })
+        }
     };
     let remaining = input.remaining();
     let (stop, mut source) = input.into_parts();
