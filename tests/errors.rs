@@ -492,3 +492,47 @@ fn a_debug_save_of_a_value_nested_deeper_than_its_check_follows_still_saves() {
         .expect("no stack overflow");
     assert!(saved.unwrap() > 2_000);
 }
+
+mod glyph_forged {
+    /// Writes a string where `Glyph` has a `char`.
+    #[derive(serde::Serialize, persist::Schema)]
+    pub struct Glyph {
+        #[schema(as = char)]
+        pub c: String,
+    }
+}
+
+/// The type the forged file claims to hold.
+#[derive(serde::Deserialize, persist::Schema, Debug)]
+struct Glyph {
+    #[allow(dead_code)]
+    c: char,
+}
+
+#[test]
+fn a_char_stored_as_two_characters_is_refused_on_every_path() {
+    let forged = glyph_forged::Glyph { c: "ab".into() };
+    // The save check refuses it, as it should; written on purpose here.
+    assert!(matches!(
+        persist::to_bytes(&forged),
+        Err(Error::Misdescribed { .. })
+    ));
+    let unchecked = persist::SaveOptions::new().check_description(false);
+    let bytes = persist::to_bytes_with(&forged, &unchecked).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("glyph.pickle");
+    std::fs::write(&path, &bytes).unwrap();
+    let results = [
+        persist::from_bytes::<Glyph>(&bytes).map(drop),
+        persist::load_with::<Glyph>(&path, &LoadOptions::new().stream_above(u64::MAX)).map(drop),
+        persist::load_with::<Glyph>(&path, &LoadOptions::new().stream_above(0)).map(drop),
+        persist::load_state(&path).map(drop),
+    ];
+    for result in results {
+        let err = result.unwrap_err();
+        assert!(
+            matches!(err, Error::Decode { .. }) && err.to_string().contains("not exactly one char"),
+            "{err:?}"
+        );
+    }
+}

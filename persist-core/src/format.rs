@@ -323,6 +323,19 @@ pub(crate) fn parse_header(
     }
     let schema = decode_description(schema_bytes)
         .map_err(|detail| corrupt(format!("the stored schema is invalid: {detail}")))?;
+    let version = u32_at(bytes, 12);
+    // A save writes the header's REC_ID and VERSION from the record marker on the
+    // schema's root: a file where they disagree was not written by persist, and
+    // which of the two a load should trust has no answer.
+    if let Some(record) = schema.root_record() {
+        if record.rec_id != rec_id || record.version != version {
+            return Err(corrupt(format!(
+                "the header names `{rec_id}` v{version}, but the stored schema's root is \
+                 the record `{}` v{}",
+                record.rec_id, record.version
+            )));
+        }
+    }
     let payload_len = u64_at(bytes, 32);
     let uncompressed_len = u64_at(bytes, 40);
     for (what, size) in [
@@ -363,7 +376,7 @@ pub(crate) fn parse_header(
         format_version: u16_at(bytes, 8),
         compression: fixed.compression,
         rec_id,
-        version: u32_at(bytes, 12),
+        version,
         fingerprint,
         schema,
         header_len: fixed.header_len,
@@ -415,6 +428,41 @@ mod tests {
             payload_len: u64::MAX,
             uncompressed_len: 12,
         })
+    }
+
+    #[test]
+    fn a_header_that_disagrees_with_the_schema_root_record_is_corrupt() {
+        use crate::schema::{Body, Definition, Fields, RecordId};
+        let record = |rec_id: &str, version| {
+            let mut b = crate::schema::Builder::default();
+            let root = b.define::<()>("Rec".into(), |_| {
+                Definition::new("Rec", Body::Struct(Fields::Unit))
+                    .with_record(RecordId::new(rec_id, version))
+            });
+            b.finish(root).to_canonical_bytes()
+        };
+        // The payload is empty: a unit struct.
+        let file = |rec_id: &str, schema: &[u8]| {
+            let mut bytes = write_header(&HeaderFields {
+                compression: Compression::None,
+                rec_id,
+                version: 3,
+                schema,
+                payload_len: 0,
+                uncompressed_len: 0,
+            })
+            .unwrap();
+            bytes.extend_from_slice(&checksum(b"").to_le_bytes());
+            bytes
+        };
+        assert!(crate::inspect_bytes(&file("Rec", &record("Rec", 3))).is_ok());
+        for (rec_id, schema) in [("Other", record("Rec", 3)), ("Rec", record("Rec", 2))] {
+            let err = crate::inspect_bytes(&file(rec_id, &schema)).unwrap_err();
+            assert!(
+                matches!(&err, Error::Corrupt { detail, .. } if detail.contains("stored schema's root")),
+                "{err:?}"
+            );
+        }
     }
 
     #[test]

@@ -203,3 +203,27 @@ fn a_nil_non_nil_uuid_is_a_decode_error_naming_the_field() {
     assert!(message.contains("owner"), "{message}");
     assert!(message.contains("a non-nil UUID"), "{message}");
 }
+
+/// A `Uuid` field described wrongly, as a `String`.
+#[derive(serde::Serialize, persist::Schema)]
+struct Misdescribed {
+    #[schema(as = String)]
+    id: Uuid,
+}
+
+#[test]
+fn a_uuid_described_as_a_string_is_refused_at_save_naming_the_field() {
+    let (_dir, path) = super::support::temp_file("misdescribed.pickle");
+    // Bytes that are no UTF-8, as almost every real uuid's are not.
+    let value = Misdescribed {
+        id: Uuid::from_u128(0xf1e2d3c4_b5a6_9788_a9ba_cbdcedfe0f10),
+    };
+    let err = persist::save(&value, &path).unwrap_err();
+    assert!(
+        matches!(&err, persist::Error::Misdescribed { place, described, .. }
+            if place == "id" && described == "String"),
+        "{err:?}"
+    );
+    assert!(!path.exists(), "nothing is written");
+    assert!(persist::check_schema(&value).is_err());
+}

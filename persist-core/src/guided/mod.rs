@@ -34,7 +34,7 @@ use serde::de::{DeserializeOwned, DeserializeSeed};
 
 pub(crate) use error::GuidedError;
 
-use crate::schema::{Definition, Description, Node};
+use crate::schema::{Body, Definition, Description, Fields, Node};
 
 /// How many named types may nest inside each other in a load: the backstop against
 /// a schema that recurses as deep as the payload lets it (loads refuse deeper
@@ -47,6 +47,37 @@ const BUDGET_PER_BYTE: u64 = 8;
 
 /// Values allowed whatever the payload's size.
 const BUDGET_SLACK: u64 = 1024;
+
+/// Whether a payload of `stored` must be read by this reader even when the type
+/// matches: postcard reads a `char` stored as several characters as its first one,
+/// where this reader refuses it, so that every path reads such a file alike.
+pub(crate) fn needed_for(stored: &Description) -> bool {
+    fn holds_char(node: &Node) -> bool {
+        match node {
+            Node::Char => true,
+            Node::Option(inner) | Node::Seq(inner) | Node::Array(_, inner) => holds_char(inner),
+            Node::Map(key, value) => holds_char(key) || holds_char(value),
+            Node::Tuple(nodes) => nodes.iter().any(holds_char),
+            _ => false,
+        }
+    }
+    fn fields_hold_char(fields: &Fields) -> bool {
+        match fields {
+            Fields::Unit => false,
+            Fields::Newtype(node) => holds_char(node),
+            Fields::Tuple(nodes) => nodes.iter().any(holds_char),
+            Fields::Named(named) => named.iter().any(|field| holds_char(&field.node)),
+        }
+    }
+    holds_char(stored.root())
+        || stored
+            .definitions()
+            .iter()
+            .any(|definition| match &definition.body {
+                Body::Struct(fields) => fields_hold_char(fields),
+                Body::Enum(variants) => variants.iter().any(|v| fields_hold_char(&v.fields)),
+            })
+}
 
 /// Reads a `T` from the postcard bytes `payload`, written by the type that
 /// `stored` describes. Every byte must belong to the value.

@@ -135,8 +135,14 @@ impl<'a> Stored<'a> {
     ///
     /// A type whose `Deserialize` asks the format what comes next
     /// (`deserialize_any`, which postcard cannot answer) is read by the
-    /// schema-guided reader instead, which answers from the file's schema.
+    /// schema-guided reader instead, which answers from the file's schema; so is
+    /// a schema that holds a `char`, which postcard reads from a string of several
+    /// characters where every other path refuses it.
     pub(crate) fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        if crate::guided::needed_for(&self.info.schema) {
+            return crate::guided::from_slice::<T>(&self.info.schema, self.raw)
+                .map_err(|e| decode_error(self.info, self.origin, e.to_string()));
+        }
         let (value, rest) = match postcard::take_from_bytes::<T>(self.raw) {
             Ok(decoded) => decoded,
             Err(postcard::Error::WontImplement) => {
@@ -195,6 +201,7 @@ impl<T: Schema + DeserializeOwned> Route<T> {
     /// migration; `None` when the route needs the whole payload.
     pub(crate) fn streamed_reading(&self, info: &FileInfo) -> Option<Reading> {
         match self {
+            Route::Exact if crate::guided::needed_for(&info.schema) => Some(Reading::Guided),
             Route::Exact => Some(Reading::Postcard),
             Route::Resolve(_)
                 if !dynamic::has_nested_upgrades(&info.schema, &Description::of::<T>()) =>
