@@ -39,6 +39,7 @@ pub mod codec;
 mod de_error;
 mod depth;
 mod error;
+mod exact;
 pub mod format;
 mod guided;
 pub mod lock;

@@ -10,7 +10,8 @@ use postcard::de_flavors::Flavor;
 use serde::de::{self, Visitor};
 
 use super::access::{Entries, FieldsOf, Items, NamedFields, Variants};
-use super::{is_number, Guided, GuidedError, Number};
+use super::{is_number, Guided, GuidedError};
+use crate::exact::{Number, Refused, Want};
 use crate::schema::{Body, Fields, Node};
 
 /// One stored value, about to be read: the reader, and the value's stored node.
@@ -235,132 +236,6 @@ pub(super) fn min_size(node: &Node) -> u64 {
     match node {
         Node::Unit | Node::Tuple(_) | Node::Array(..) | Node::Named(_) => 0,
         _ => 1,
-    }
-}
-
-/// The numeric type a `Deserialize` asked for.
-#[derive(Clone, Copy)]
-pub(super) enum Want {
-    U8,
-    U16,
-    U32,
-    U64,
-    U128,
-    I8,
-    I16,
-    I32,
-    I64,
-    I128,
-    F32,
-    F64,
-}
-
-/// Why a number was not handed over.
-enum Refused {
-    /// The stored value has no exact counterpart in the wanted type.
-    Inexact(String),
-    /// The visitor refused it.
-    Visitor(GuidedError),
-}
-
-impl From<GuidedError> for Refused {
-    fn from(e: GuidedError) -> Self {
-        Refused::Visitor(e)
-    }
-}
-
-/// An integer of the wanted type, or why the stored number is not one.
-fn integer<T: TryFrom<u128> + TryFrom<i128>>(number: Number, name: &str) -> Result<T, Refused> {
-    let converted = match number {
-        Number::U(v) => T::try_from(v).ok(),
-        Number::I(v) => T::try_from(v).ok(),
-        Number::F32(v) => {
-            return Err(Refused::Inexact(format!(
-                "the stored f32 {v} would be truncated into a {name}"
-            )))
-        }
-        Number::F64(v) => {
-            return Err(Refused::Inexact(format!(
-                "the stored f64 {v} would be truncated into a {name}"
-            )))
-        }
-    };
-    converted.ok_or_else(|| {
-        let shown = match number {
-            Number::U(v) => v.to_string(),
-            Number::I(v) => v.to_string(),
-            _ => String::new(),
-        };
-        Refused::Inexact(format!("the stored {shown} does not fit in a {name}"))
-    })
-}
-
-/// An `f64` that holds the stored number exactly.
-fn exact_f64(number: Number) -> Result<f64, Refused> {
-    let (value, exact) = match number {
-        Number::F32(v) => (f64::from(v), true),
-        Number::F64(v) => (v, true),
-        // A float beyond 2^53 is an integer; comparing back through u128/i128
-        // (saturating casts) tells whether it is this one.
-        Number::U(v) => (v as f64, (v as f64) as u128 == v && v < 1u128 << 120),
-        Number::I(v) => (
-            v as f64,
-            (v as f64) as i128 == v && v.unsigned_abs() < 1u128 << 120,
-        ),
-    };
-    if exact {
-        Ok(value)
-    } else {
-        Err(Refused::Inexact(format!(
-            "the stored integer {} has no exact f64",
-            shown(number)
-        )))
-    }
-}
-
-/// An `f32` that holds the stored number exactly (NaN stays NaN).
-fn exact_f32(number: Number) -> Result<f32, Refused> {
-    let value = match number {
-        Number::F32(v) => return Ok(v),
-        Number::F64(v) if v.is_nan() => return Ok(v as f32),
-        other => exact_f64(other)?,
-    };
-    let narrowed = value as f32;
-    if f64::from(narrowed) == value {
-        Ok(narrowed)
-    } else {
-        Err(Refused::Inexact(format!(
-            "the stored {} has no exact f32",
-            shown(number)
-        )))
-    }
-}
-
-fn shown(number: Number) -> String {
-    match number {
-        Number::U(v) => v.to_string(),
-        Number::I(v) => v.to_string(),
-        Number::F32(v) => format!("f32 {v}"),
-        Number::F64(v) => format!("f64 {v}"),
-    }
-}
-
-impl Want {
-    fn visit<'de, V: Visitor<'de>>(self, number: Number, visitor: V) -> Result<V::Value, Refused> {
-        Ok(match self {
-            Want::U8 => visitor.visit_u8::<GuidedError>(integer(number, "u8")?)?,
-            Want::U16 => visitor.visit_u16::<GuidedError>(integer(number, "u16")?)?,
-            Want::U32 => visitor.visit_u32::<GuidedError>(integer(number, "u32")?)?,
-            Want::U64 => visitor.visit_u64::<GuidedError>(integer(number, "u64")?)?,
-            Want::U128 => visitor.visit_u128::<GuidedError>(integer(number, "u128")?)?,
-            Want::I8 => visitor.visit_i8::<GuidedError>(integer(number, "i8")?)?,
-            Want::I16 => visitor.visit_i16::<GuidedError>(integer(number, "i16")?)?,
-            Want::I32 => visitor.visit_i32::<GuidedError>(integer(number, "i32")?)?,
-            Want::I64 => visitor.visit_i64::<GuidedError>(integer(number, "i64")?)?,
-            Want::I128 => visitor.visit_i128::<GuidedError>(integer(number, "i128")?)?,
-            Want::F32 => visitor.visit_f32::<GuidedError>(exact_f32(number)?)?,
-            Want::F64 => visitor.visit_f64::<GuidedError>(exact_f64(number)?)?,
-        })
     }
 }
 

@@ -34,6 +34,7 @@ use serde::de::{DeserializeOwned, DeserializeSeed};
 
 pub(crate) use error::GuidedError;
 
+use crate::exact::Number;
 use crate::schema::{Body, Definition, Description, Fields, Node};
 
 /// How many named types may nest inside each other in a load: the backstop against
@@ -371,15 +372,6 @@ impl<'s, 'de, F: Flavor<'de>> Guided<'s, 'de, F> {
             }
         })
     }
-}
-
-/// A number read from the payload, before it meets the type that asked for it.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Number {
-    U(u128),
-    I(i128),
-    F32(f32),
-    F64(f64),
 }
 
 /// Whether `node` is one of the numeric primitives.

@@ -12,6 +12,8 @@ use serde::de::{
 };
 use serde::forward_to_deserialize_any;
 
+use crate::exact::{Number, Refused, Want};
+
 use super::{Fields, Value, ValueError};
 
 /// Deserializes a `T` from `value`.
@@ -157,6 +159,14 @@ fn visit_fields<'de, V: Visitor<'de>>(
     }
 }
 
+macro_rules! numbers {
+    ($($method:ident => $want:ident),* $(,)?) => {
+        $(fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ValueError> {
+            self.number(Want::$want, visitor)
+        })*
+    };
+}
+
 impl<'de> de::Deserializer<'de> for Value {
     type Error = ValueError;
 
@@ -272,20 +282,33 @@ impl<'de> de::Deserializer<'de> for Value {
         }
     }
 
-    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ValueError> {
-        match self {
-            // serde's f32 visitor would accept an f64 and round it: refuse instead.
-            Value::F64(_) => Err(ValueError::new(
-                "an f64 cannot be read as f32 without losing precision",
-            )),
-            other => other.deserialize_any(visitor),
-        }
+    numbers! {
+        deserialize_u8 => U8, deserialize_u16 => U16, deserialize_u32 => U32,
+        deserialize_u64 => U64, deserialize_u128 => U128,
+        deserialize_i8 => I8, deserialize_i16 => I16, deserialize_i32 => I32,
+        deserialize_i64 => I64, deserialize_i128 => I128,
+        deserialize_f32 => F32, deserialize_f64 => F64,
     }
 
-    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ValueError> {
+    /// A struct by its field names: a value without them (a tuple struct, a
+    /// tuple, a sequence) is refused rather than read by position, which would pair
+    /// values with fields that never held them.
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, ValueError> {
         match self {
-            // Widening is exact.
-            Value::F32(v) => visitor.visit_f64(f64::from(v)),
+            Value::Seq(_)
+            | Value::Tuple(_)
+            | Value::Struct {
+                fields: Fields::Tuple(_),
+                ..
+            } => Err(ValueError::new(format!(
+                "{} has no field names, and is not read into struct `{name}` by position",
+                self.kind()
+            ))),
             other => other.deserialize_any(visitor),
         }
     }
@@ -302,10 +325,43 @@ impl<'de> de::Deserializer<'de> for Value {
         false
     }
 
-    // Integers forward too: serde's own visitors widen them and range-check them.
     forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 char str string bytes byte_buf
-        unit seq tuple tuple_struct map struct identifier
+        bool char str string bytes byte_buf unit seq tuple tuple_struct map identifier
+    }
+}
+
+/// The number a value holds, if it is one.
+fn number_of(value: &Value) -> Option<Number> {
+    Some(match *value {
+        Value::U8(v) => Number::U(v.into()),
+        Value::U16(v) => Number::U(v.into()),
+        Value::U32(v) => Number::U(v.into()),
+        Value::U64(v) => Number::U(v.into()),
+        Value::U128(v) => Number::U(v),
+        Value::I8(v) => Number::I(v.into()),
+        Value::I16(v) => Number::I(v.into()),
+        Value::I32(v) => Number::I(v.into()),
+        Value::I64(v) => Number::I(v.into()),
+        Value::I128(v) => Number::I(v),
+        Value::F32(v) => Number::F32(v),
+        Value::F64(v) => Number::F64(v),
+        _ => return None,
+    })
+}
+
+impl Value {
+    /// The value as the number `want`, converted only where it survives exactly
+    /// (see `exact`); any other value as it is.
+    fn number<'de, V: Visitor<'de>>(self, want: Want, visitor: V) -> Result<V::Value, ValueError> {
+        match number_of(&self) {
+            Some(number) => want
+                .visit(number, visitor)
+                .map_err(|refused| match refused {
+                    Refused::Inexact(message) => ValueError::new(message),
+                    Refused::Visitor(e) => e,
+                }),
+            None => de::Deserializer::deserialize_any(self, visitor),
+        }
     }
 }
 
@@ -828,8 +884,39 @@ mod tests {
         assert_eq!(convert::<_, i128>(&u64::MAX).unwrap(), i128::from(u64::MAX));
         assert_eq!(convert::<_, u128>(&5u8).unwrap(), 5);
         assert_eq!(convert::<_, i64>(&-5i8).unwrap(), -5);
-        // Only serde's 128-bit visitors take 128-bit integers, even small ones.
-        assert!(convert::<_, u64>(&200u128).is_err());
+        // Value by value: a 128-bit integer that fits reads into a u64, one that
+        // does not is refused.
+        assert_eq!(convert::<_, u64>(&200u128).unwrap(), 200);
+        assert!(convert::<_, u64>(&u128::MAX).is_err());
+    }
+
+    #[test]
+    fn numbers_convert_only_where_the_value_survives() {
+        // 2^24 + 1 has no f32; serde's visitor would round it.
+        let err = convert::<_, f32>(&16_777_217u32).unwrap_err();
+        assert_eq!(err.to_string(), "the stored 16777217 has no exact f32");
+        assert_eq!(convert::<_, f32>(&16_777_216u32).unwrap(), 16_777_216.0);
+        assert!(
+            convert::<_, i64>(&2.0f64).is_err(),
+            "a float is never truncated"
+        );
+        assert!(convert::<_, f64>(&(u64::MAX - 1)).is_err());
+    }
+
+    #[test]
+    fn a_struct_is_not_read_by_position() {
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Named {
+            hi: u32,
+            lo: u32,
+        }
+        let err = convert::<_, Named>(&(1u32, 2u32)).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("not read into struct `Named` by position"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -847,7 +934,7 @@ mod tests {
         assert_eq!(err.path, "qty");
         assert_eq!(
             err.to_string(),
-            "at `qty`: invalid value: integer `300`, expected u8"
+            "at `qty`: the stored 300 does not fit in a u8"
         );
         assert!(convert::<_, u32>(&-1i32).is_err());
     }
@@ -859,11 +946,10 @@ mod tests {
         struct Narrow {
             price: f32,
         }
-        let err = convert::<_, Narrow>(&v1()).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "at `price`: an f64 cannot be read as f32 without losing precision"
-        );
+        // 189.5 is an f32 exactly; 0.1 is not.
+        assert!(convert::<_, Narrow>(&v1()).is_ok());
+        let err = convert::<_, f32>(&0.1f64).unwrap_err();
+        assert_eq!(err.to_string(), "the stored f64 0.1 has no exact f32");
         // The other way is exact.
         assert_eq!(convert::<_, f64>(&1.25f32).unwrap(), 1.25);
     }
@@ -981,14 +1067,14 @@ mod tests {
         assert_eq!(err.path, "outer.items[1].qty");
         assert!(
             err.to_string()
-                .starts_with("at `outer.items[1].qty`: invalid value"),
+                .starts_with("at `outer.items[1].qty`: the stored 300 does not fit"),
             "{err}"
         );
     }
 
     #[test]
     fn map_entries_and_variant_fields_are_named_in_paths() {
-        let prices = BTreeMap::from([("AAPL".to_string(), 1.5f64)]);
+        let prices = BTreeMap::from([("AAPL".to_string(), 1.1f64)]);
         let err = convert::<_, BTreeMap<String, f32>>(&prices).unwrap_err();
         assert_eq!(err.path, "{AAPL}");
 
