@@ -125,3 +125,40 @@ fn in_memory_bytes_take_the_codec_from_the_options() {
         sample()
     );
 }
+
+#[test]
+fn a_compression_persist_does_not_write_is_refused_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in [
+        "a.pickle.gz",
+        "b.pickle.GZ",
+        "c.bz2",
+        "d.pickle.xz",
+        "e.lzma",
+        "f.pickle.blosc",
+        "g.snappy",
+        "h.pickle.br",
+        "i.pickle.zst",
+    ] {
+        let path = dir.path().join(name);
+        let err = persist::save(&vec![1u32, 2, 3], &path).unwrap_err();
+        let extension = name.rsplit('.').next().unwrap();
+        match &err {
+            Error::UnsupportedCompression {
+                extension: got,
+                supported,
+                ..
+            } => {
+                assert_eq!(got, extension);
+                assert!(supported.contains("`.lz4`"), "{supported}");
+            }
+            other => panic!("{name}: expected UnsupportedCompression, got {other:?}"),
+        }
+        assert!(err.to_string().contains(name), "{err}");
+        assert!(!path.exists(), "{name} was written");
+        // An explicit codec does not make the name honest either.
+        let options = SaveOptions::new().compression(Compression::Lz4);
+        assert!(persist::save_with(&1u8, &path, &options).is_err());
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}

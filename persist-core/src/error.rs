@@ -331,6 +331,22 @@ pub enum Error {
         implied: Compression,
     },
 
+    /// The file name ends in the extension of a compression persist does not write
+    /// (`.gz`, `.xz`, ...): saving there uncompressed would make a file whose name
+    /// lies about it, so nothing is written.
+    #[error(
+        "`{}`: persist cannot write `.{extension}` compression; use {supported}, or a name without `.{extension}`",
+        path.display()
+    )]
+    UnsupportedCompression {
+        /// The path being saved to.
+        path: PathBuf,
+        /// The extension, as written in the name.
+        extension: String,
+        /// The codecs persist writes, by extension: "`.lz4`".
+        supported: String,
+    },
+
     /// A REC_ID cannot serve as a file name (it would escape its directory, or is not
     /// a portable file name).
     #[error("REC_ID {rec_id:?} cannot name a file: {reason}")]

@@ -15,16 +15,23 @@ use crate::error::Error;
 /// assert_eq!(compression_for_save("a.pickle.LZ4".as_ref(), None)?, Compression::Lz4);
 /// assert_eq!(compression_for_save("a.pickle".as_ref(), Some(Compression::Lz4))?, Compression::Lz4);
 /// assert!(compression_for_save("a.lz4".as_ref(), Some(Compression::None)).is_err());
+/// // A compression persist does not write is refused, never written uncompressed.
+/// assert!(compression_for_save("a.pickle.gz".as_ref(), None).is_err());
 /// # Ok::<(), persist_core::Error>(())
 /// ```
 pub fn compression_for_save(
     path: &Path,
     explicit: Option<Compression>,
 ) -> Result<Compression, Error> {
-    let implied = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .and_then(Compression::from_extension);
+    let extension = path.extension().and_then(|e| e.to_str());
+    if let Some(extension) = extension.filter(|e| is_foreign_compression(e)) {
+        return Err(Error::UnsupportedCompression {
+            path: path.to_path_buf(),
+            extension: extension.to_string(),
+            supported: supported_extensions(),
+        });
+    }
+    let implied = extension.and_then(Compression::from_extension);
     match (explicit, implied) {
         (Some(option), Some(implied)) if option != implied => Err(Error::CompressionConflict {
             path: path.to_path_buf(),
@@ -34,6 +41,33 @@ pub fn compression_for_save(
         (Some(chosen), _) | (None, Some(chosen)) => Ok(chosen),
         (None, None) => Ok(Compression::None),
     }
+}
+
+/// Extensions of compressions that other tools write and persist does not: a save
+/// to such a name is refused rather than written uncompressed under a name that
+/// says otherwise.
+const FOREIGN_COMPRESSION: &[&str] = &[
+    "gz", "gzip", "tgz", "z", "bz2", "bzip2", "xz", "txz", "lzma", "lz", "lzo", "zst", "zstd",
+    "br", "brotli", "snappy", "sz", "blosc", "blosc2", "zip", "7z", "rar", "zlib", "deflate",
+    "lzfse", "lz4hc",
+];
+
+/// Whether `extension` (any case) names a compression persist does not write.
+fn is_foreign_compression(extension: &str) -> bool {
+    Compression::from_extension(extension).is_none()
+        && FOREIGN_COMPRESSION
+            .iter()
+            .any(|foreign| foreign.eq_ignore_ascii_case(extension))
+}
+
+/// The extensions of the codecs persist writes, for messages: "`.lz4`".
+fn supported_extensions() -> String {
+    let names: Vec<String> = Compression::ALL
+        .iter()
+        .filter_map(|codec| codec.extension())
+        .map(|extension| format!("`.{extension}`"))
+        .collect();
+    names.join(" or ")
 }
 
 /// The extension every persist file name carries before any codec extension.
