@@ -34,8 +34,15 @@ pub fn seeds(target: &str) -> Vec<Seed> {
                 (format!("{}.payload", file.name), input)
             })
             .collect(),
-        "lz4_payload" => files
-            .filter(|file| file.compression == Compression::Lz4)
+        "lz4_payload" | "zstd_payload" => files
+            .filter(|file| {
+                file.compression
+                    == if target == "lz4_payload" {
+                        Compression::Lz4
+                    } else {
+                        Compression::Zstd
+                    }
+            })
             .map(|file| {
                 let (payload, raw_len) = envelope::payload_of(&file.bytes);
                 let raw_len = u32::try_from(raw_len).expect("a small sample");
@@ -90,6 +97,7 @@ impl PerType for SampleFiles {
             for (compression, extension) in [
                 (Compression::None, "pickle"),
                 (Compression::Lz4, "pickle.lz4"),
+                (Compression::Zstd, "pickle.zst"),
             ] {
                 let options = SaveOptions::new().compression(compression);
                 files.push(SampleFile {

@@ -29,6 +29,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("load_state", load_state),
     ("value_decode", value_decode),
     ("lz4_payload", lz4_payload),
+    ("zstd_payload", zstd_payload),
     #[cfg(all(
         feature = "chrono",
         feature = "uuid",
@@ -346,6 +347,18 @@ impl PerType for Differential<'_> {
 /// declared uncompressed length, the rest is the stored payload; the checksums are
 /// made to match, so every input reaches the decompressor.
 pub fn lz4_payload(data: &[u8]) -> usize {
+    codec_payload(Compression::Lz4, data)
+}
+
+/// A zstd payload, as [`lz4_payload`] does for lz4: the first byte chooses a fuzz
+/// type, the next four the declared uncompressed length, the rest is the stored
+/// payload (a zstd frame, or not), in a file whose checksums match it.
+pub fn zstd_payload(data: &[u8]) -> usize {
+    codec_payload(Compression::Zstd, data)
+}
+
+/// The body of the payload targets of the compressing codecs.
+fn codec_payload(codec: Compression, data: &[u8]) -> usize {
     let Some((&selector, rest)) = data.split_first() else {
         return 0;
     };
@@ -354,7 +367,8 @@ pub fn lz4_payload(data: &[u8]) -> usize {
     };
     with_type(
         usize::from(selector),
-        Lz4Payload {
+        CodecPayload {
+            codec,
             payload,
             raw_len: u64::from(u32::from_le_bytes(*raw_len)),
         },
@@ -362,16 +376,17 @@ pub fn lz4_payload(data: &[u8]) -> usize {
 }
 
 /// A stored lz4 payload and its declared uncompressed length.
-struct Lz4Payload<'a> {
+struct CodecPayload<'a> {
+    codec: Compression,
     payload: &'a [u8],
     raw_len: u64,
 }
 
-impl PerType for Lz4Payload<'_> {
+impl PerType for CodecPayload<'_> {
     type Output = usize;
 
     fn run<T: FuzzType>(self) -> usize {
-        let options = SaveOptions::new().compression(Compression::Lz4);
+        let options = SaveOptions::new().compression(self.codec);
         let template = persist::to_bytes_with(&T::samples()[0], &options).expect("a sample saves");
         let bytes = envelope::with_payload(&template, self.payload, self.raw_len);
         let file = temp_file(&bytes);

@@ -72,7 +72,7 @@ pub fn save_with<T: Serialize + Schema + ?Sized>(
 ) -> Result<(), Error> {
     let path = path.as_ref();
     let compression = naming::compression_for_save(path, options.get_compression())?;
-    let plan = Plan::new::<T>(compression)?;
+    let plan = Plan::new::<T>(compression)?.with_level(options.get_compression_level())?;
     atomic::write_with(path, options.is_durable(), |file, target| {
         plan.write_file(value, file, target, checks_description(options))
     })
@@ -110,6 +110,7 @@ pub fn to_bytes_with<T: Serialize + Schema + ?Sized>(
     options: &SaveOptions,
 ) -> Result<Vec<u8>, Error> {
     Plan::new::<T>(options.get_compression().unwrap_or_default())?
+        .with_level(options.get_compression_level())?
         .to_bytes_checked(value, checks_description(options))
 }
 

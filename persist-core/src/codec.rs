@@ -1,4 +1,4 @@
-//! Payload codecs: how the encoded value is stored (as is, or lz4-compressed).
+//! Payload codecs: how the encoded value is stored (as is, lz4- or zstd-compressed).
 
 use std::borrow::Cow;
 use std::fmt::{self, Display, Formatter};
@@ -29,11 +29,20 @@ pub enum Compression {
     None,
     /// The payload is compressed in the LZ4 frame format: fast, with a modest ratio.
     Lz4,
+    /// The payload is compressed in the Zstandard frame format: a much better ratio
+    /// than lz4 (often half the size on numeric data), at a level set by
+    /// [`SaveOptions::compression_level`](crate::SaveOptions::compression_level)
+    /// (default [`Compression::ZSTD_DEFAULT_LEVEL`]).
+    Zstd,
 }
 
 impl Compression {
     /// Every codec this build knows.
-    pub const ALL: [Compression; 2] = [Compression::None, Compression::Lz4];
+    pub const ALL: [Compression; 3] = [Compression::None, Compression::Lz4, Compression::Zstd];
+
+    /// The zstd level a save uses unless told otherwise: zstd's own default, a
+    /// good balance of speed and size.
+    pub const ZSTD_DEFAULT_LEVEL: i32 = 3;
 
     /// The id stored in the file header.
     ///
@@ -45,6 +54,7 @@ impl Compression {
         match self {
             Compression::None => 0,
             Compression::Lz4 => 1,
+            Compression::Zstd => 2,
         }
     }
 
@@ -69,28 +79,74 @@ impl Compression {
         match self {
             Compression::None => None,
             Compression::Lz4 => Some("lz4"),
+            Compression::Zstd => Some("zst"),
         }
     }
 
-    /// The codec an extension (without the dot, any case) implies, if any.
+    /// The codec an extension (without the dot, any case) implies, if any; `zstd`
+    /// is accepted beside `zst`.
     ///
     /// ```
     /// # use persist_core::Compression;
     /// assert_eq!(Compression::from_extension("pickle"), None);
+    /// assert_eq!(Compression::from_extension("ZSTD"), Some(Compression::Zstd));
     /// ```
     pub fn from_extension(extension: &str) -> Option<Compression> {
+        if extension.eq_ignore_ascii_case("zstd") {
+            return Some(Compression::Zstd);
+        }
         Compression::ALL.into_iter().find(|c| {
             c.extension()
                 .is_some_and(|e| e.eq_ignore_ascii_case(extension))
         })
     }
 
-    /// Compresses `raw` into a new buffer. Saves stream through [`lz4_encoder`]
+    /// The level a save with this codec uses, from the one asked for (if any).
+    ///
+    /// # Errors
+    ///
+    /// A message naming the range, for a zstd level outside zstd's; for any level
+    /// asked of a codec without levels.
+    ///
+    /// ```
+    /// # use persist_core::Compression;
+    /// assert_eq!(Compression::Zstd.level(None), Ok(Compression::ZSTD_DEFAULT_LEVEL));
+    /// assert_eq!(Compression::Zstd.level(Some(19)), Ok(19));
+    /// assert!(Compression::Zstd.level(Some(99)).is_err());
+    /// assert!(Compression::Lz4.level(Some(9)).is_err());
+    /// ```
+    pub fn level(self, asked: Option<i32>) -> Result<i32, String> {
+        match (self, asked) {
+            (Compression::Zstd, None) => Ok(Compression::ZSTD_DEFAULT_LEVEL),
+            (Compression::Zstd, Some(level)) => {
+                let range = zstd::compression_level_range();
+                if range.contains(&level) && level != 0 {
+                    Ok(level)
+                } else {
+                    Err(format!(
+                        "zstd levels run from 1 (fast) to {} (small), or from -1 down to {} \
+                         for faster still; not {level}",
+                        range.end(),
+                        range.start()
+                    ))
+                }
+            }
+            (_, None) => Ok(0),
+            (codec, Some(level)) => Err(format!(
+                "{codec} compression has no levels (asked for {level}); use zstd for a level"
+            )),
+        }
+    }
+
+    /// Compresses `raw` into a new buffer. Saves stream through the encoders
     /// instead; this whole-buffer form is the reference they are tested against.
     #[cfg(test)]
     pub(crate) fn compress(self, raw: &[u8]) -> Result<Cow<'_, [u8]>, String> {
         match self {
             Compression::None => Ok(Cow::Borrowed(raw)),
+            Compression::Zstd => zstd::encode_all(raw, Compression::ZSTD_DEFAULT_LEVEL)
+                .map(Cow::Owned)
+                .map_err(|e| format!("zstd compression failed: {e}")),
             Compression::Lz4 => {
                 let mut encoder = lz4_encoder(Vec::with_capacity(raw.len() / 2));
                 encoder
@@ -123,6 +179,10 @@ impl Compression {
                 crate::lz4_frame::decompress_from(stored, stored.len() as u64, raw_len)
                     .map(Cow::Owned)
             }
+            Compression::Zstd => {
+                crate::zstd_frame::decompress_from(stored, stored.len() as u64, raw_len)
+                    .map(Cow::Owned)
+            }
         }
     }
 }
@@ -130,6 +190,17 @@ impl Compression {
 /// An lz4 frame encoder writing into `out`, with the frame parameters of every file.
 pub(crate) fn lz4_encoder<W: Write>(out: W) -> FrameEncoder<W> {
     FrameEncoder::with_frame_info(frame_info(), out)
+}
+
+/// A zstd frame encoder at `level` writing into `out`, with the frame parameters
+/// of every file: no zstd checksum (the payload checksum covers the stored bytes).
+pub(crate) fn zstd_encoder<W: Write>(
+    out: W,
+    level: i32,
+) -> std::io::Result<zstd::stream::write::Encoder<'static, W>> {
+    let mut encoder = zstd::stream::write::Encoder::new(out, level)?;
+    encoder.include_checksum(false)?;
+    Ok(encoder)
 }
 
 /// The lz4 frame parameters of every file: our own checksums cover the payload, so
@@ -147,6 +218,7 @@ impl Display for Compression {
         f.write_str(match self {
             Compression::None => "no",
             Compression::Lz4 => "lz4",
+            Compression::Zstd => "zstd",
         })
     }
 }

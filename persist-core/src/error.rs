@@ -331,6 +331,16 @@ pub enum Error {
         implied: Compression,
     },
 
+    /// A compression level the codec does not have (a zstd level out of range, any
+    /// level for lz4).
+    #[error("cannot save with {compression} compression: {detail}")]
+    CompressionLevel {
+        /// The codec.
+        compression: Compression,
+        /// What is wrong, with the range of levels.
+        detail: String,
+    },
+
     /// The file name ends in the extension of a compression persist does not write
     /// (`.gz`, `.xz`, ...): saving there uncompressed would make a file whose name
     /// lies about it, so nothing is written.

@@ -119,6 +119,7 @@ fn codec_name(compression: Compression) -> &'static str {
     match compression {
         Compression::None => "none",
         Compression::Lz4 => "lz4",
+        Compression::Zstd => "zstd",
     }
 }
 

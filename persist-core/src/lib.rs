@@ -55,6 +55,7 @@ mod state;
 mod stream;
 pub mod value;
 mod varint;
+mod zstd_frame;
 
 pub use any_record::AnyRecord;
 pub use api::{

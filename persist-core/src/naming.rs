@@ -47,9 +47,8 @@ pub fn compression_for_save(
 /// to such a name is refused rather than written uncompressed under a name that
 /// says otherwise.
 const FOREIGN_COMPRESSION: &[&str] = &[
-    "gz", "gzip", "tgz", "z", "bz2", "bzip2", "xz", "txz", "lzma", "lz", "lzo", "zst", "zstd",
-    "br", "brotli", "snappy", "sz", "blosc", "blosc2", "zip", "7z", "rar", "zlib", "deflate",
-    "lzfse", "lz4hc",
+    "gz", "gzip", "tgz", "z", "bz2", "bzip2", "xz", "txz", "lzma", "lz", "lzo", "br", "brotli",
+    "snappy", "sz", "blosc", "blosc2", "zip", "7z", "rar", "zlib", "deflate", "lzfse", "lz4hc",
 ];
 
 /// Whether `extension` (any case) names a compression persist does not write.

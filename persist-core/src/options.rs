@@ -18,6 +18,7 @@ use crate::codec::Compression;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SaveOptions {
     compression: Option<Compression>,
+    level: Option<i32>,
     durable: bool,
     directory: PathBuf,
     check_description: bool,
@@ -27,6 +28,7 @@ impl Default for SaveOptions {
     fn default() -> Self {
         SaveOptions {
             compression: None,
+            level: None,
             durable: true,
             directory: PathBuf::from("."),
             check_description: true,
@@ -105,6 +107,40 @@ impl SaveOptions {
     /// ```
     pub fn get_compression(&self) -> Option<Compression> {
         self.compression
+    }
+
+    /// The compression level: for zstd, from 1 (fastest) to 22 (smallest), or
+    /// negative for faster still; default [`Compression::ZSTD_DEFAULT_LEVEL`]. A
+    /// level out of range, or any level with a codec that has none (lz4, none), makes
+    /// the save fail with [`Error::CompressionLevel`](crate::Error::CompressionLevel)
+    /// before anything is written.
+    ///
+    /// ```
+    /// use persist_core::{Compression, SaveOptions};
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("prices.pickle");
+    /// let smallest = SaveOptions::new().compression(Compression::Zstd).compression_level(19);
+    /// persist_core::save_with(&vec![1.5f64; 1000], &path, &smallest)?;
+    /// assert_eq!(persist_core::inspect(&path)?.compression, Compression::Zstd);
+    /// let too_high = SaveOptions::new().compression(Compression::Zstd).compression_level(99);
+    /// assert!(persist_core::save_with(&1u8, &path, &too_high).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn compression_level(mut self, level: i32) -> Self {
+        self.level = Some(level);
+        self
+    }
+
+    /// The compression level asked for, if any.
+    ///
+    /// ```
+    /// # use persist_core::SaveOptions;
+    /// assert_eq!(SaveOptions::new().compression_level(9).get_compression_level(), Some(9));
+    /// assert_eq!(SaveOptions::new().get_compression_level(), None);
+    /// ```
+    pub fn get_compression_level(&self) -> Option<i32> {
+        self.level
     }
 
     /// Whether saves are flushed to the device.

@@ -16,6 +16,7 @@ use crate::codec::Compression;
 use crate::guided::{self, GuidedError};
 use crate::lz4_frame;
 use crate::schema::Description;
+use crate::zstd_frame;
 
 /// The stored bytes read at once from the payload under check.
 const READ_CHUNK: usize = 64 * 1024;
@@ -42,6 +43,11 @@ pub(crate) fn payload_reads_back(
             let buffered = BufReader::with_capacity(READ_CHUNK, stored);
             let reader = lz4_frame::Reader::new(buffered, payload_len, raw_len)
                 .map_err(GuidedError::wire)?;
+            walk(description, reader, raw_len)
+        }
+        Compression::Zstd => {
+            let buffered = BufReader::with_capacity(READ_CHUNK, stored);
+            let reader = zstd_frame::Reader::new(buffered, raw_len).map_err(GuidedError::wire)?;
             walk(description, reader, raw_len)
         }
     }

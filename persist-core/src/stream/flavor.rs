@@ -7,8 +7,6 @@
 //! `SerializeBufferFull`; `Staged` buffers, and leaves the real cause in the
 //! [`Spool`].
 
-use std::io::Write as _;
-
 use lz4_flex::frame::FrameEncoder;
 use postcard::ser_flavors::Flavor;
 
@@ -146,40 +144,89 @@ impl Drain for Spool<'_> {
     }
 }
 
-/// Bytes gathered before they go to the lz4 encoder: postcard hands over a few bytes
-/// at a time, and each write into the encoder costs more than a copy.
+/// Bytes gathered before they go to a compressing encoder: postcard hands over a
+/// few bytes at a time, and each write into an encoder costs more than a copy.
 const STAGE: usize = 64 * 1024;
 
-/// Codec `Lz4`: the flavor's buffer is a stage of at most [`STAGE`] bytes, which goes
-/// through an lz4 frame encoder into the spool.
+/// A frame encoder writing into the spool: lz4's or zstd's.
+pub(super) trait Encoder<'s, 'a>: std::io::Write {
+    /// The spool it writes into.
+    fn spool(&self) -> &Spool<'a>;
+    /// The same, to record a failure.
+    fn spool_mut(&mut self) -> &mut Spool<'a>;
+    /// Writes what it still holds and ends the frame.
+    fn end_frame(&mut self) -> std::io::Result<()>;
+}
+
+impl<'s, 'a> Encoder<'s, 'a> for FrameEncoder<&'s mut Spool<'a>> {
+    fn spool(&self) -> &Spool<'a> {
+        self.get_ref()
+    }
+    fn spool_mut(&mut self) -> &mut Spool<'a> {
+        self.get_mut()
+    }
+    fn end_frame(&mut self) -> std::io::Result<()> {
+        self.try_finish().map_err(std::io::Error::other)
+    }
+}
+
+impl<'s, 'a> Encoder<'s, 'a> for zstd::stream::write::Encoder<'static, &'s mut Spool<'a>> {
+    fn spool(&self) -> &Spool<'a> {
+        self.get_ref()
+    }
+    fn spool_mut(&mut self) -> &mut Spool<'a> {
+        self.get_mut()
+    }
+    fn end_frame(&mut self) -> std::io::Result<()> {
+        self.do_finish()
+    }
+}
+
+/// A compressing codec (`Lz4`, `Zstd`): the flavor's buffer is a stage of at most
+/// [`STAGE`] bytes, which goes through the codec's frame encoder into the spool.
 ///
-/// The encoder cuts blocks by its own buffer (4 MiB), whatever the sizes of the
-/// writes, so the frame is the one a single write of the whole payload would give.
-pub(super) struct Lz4<'s, 'a> {
-    encoder: FrameEncoder<&'s mut Spool<'a>>,
+/// The encoders cut blocks by their own buffers, whatever the sizes of the writes,
+/// so the frame is the one a single write of the whole payload would give.
+pub(super) struct Compressing<E> {
+    encoder: E,
     /// Uncompressed bytes handed to the encoder so far.
     encoded: u64,
 }
 
-impl<'s, 'a> Lz4<'s, 'a> {
-    pub(super) fn new(spool: &'s mut Spool<'a>) -> Self {
-        Lz4 {
+impl<'s, 'a> Compressing<FrameEncoder<&'s mut Spool<'a>>> {
+    /// The lz4 codec.
+    pub(super) fn lz4(spool: &'s mut Spool<'a>) -> Self {
+        Compressing {
             encoder: codec::lz4_encoder(spool),
             encoded: 0,
         }
     }
+}
 
+impl<'s, 'a> Compressing<zstd::stream::write::Encoder<'static, &'s mut Spool<'a>>> {
+    /// The zstd codec at `level`, or why its encoder could not start.
+    pub(super) fn zstd(spool: &'s mut Spool<'a>, level: i32) -> Result<Self, String> {
+        codec::zstd_encoder(spool, level)
+            .map(|encoder| Compressing {
+                encoder,
+                encoded: 0,
+            })
+            .map_err(|e| format!("the zstd encoder could not start: {e}"))
+    }
+}
+
+impl<'s, 'a, E: Encoder<'s, 'a>> Compressing<E> {
     /// Compresses the rest of the payload, `stage` (the flavor's output), and ends
     /// the frame: the spool then holds the whole stored payload. Returns the number
     /// of uncompressed bytes.
     pub(super) fn finish(mut self, stage: Vec<u8>) -> Result<u64, Stopped> {
         // Also refuses to finish an encoder that failed.
         self.encode(&stage)?;
-        match self.encoder.try_finish() {
+        match self.encoder.end_frame() {
             Ok(()) => Ok(self.encoded),
             Err(e) => Err(self
                 .encoder
-                .get_mut()
+                .spool_mut()
                 .fail(Failure::Compress(e.to_string()))),
         }
     }
@@ -188,14 +235,14 @@ impl<'s, 'a> Lz4<'s, 'a> {
     fn encode(&mut self, data: &[u8]) -> Result<(), Stopped> {
         // An encoder whose write failed is left half way through a block: it must
         // not be used again (a `Serialize` impl may go on after an error it was given).
-        if self.encoder.get_ref().has_failed() {
+        if self.encoder.spool().has_failed() {
             return Err(Stopped);
         }
         self.encoded += data.len() as u64;
         let encoder = &mut self.encoder;
         encoder
             .write_all(data)
-            .map_err(|e| encoder.get_mut().fail(Failure::Compress(e.to_string())))
+            .map_err(|e| encoder.spool_mut().fail(Failure::Compress(e.to_string())))
     }
 
     /// Compresses the stage when `additional` more bytes would take it past
@@ -215,7 +262,7 @@ impl<'s, 'a> Lz4<'s, 'a> {
     }
 }
 
-impl Drain for Lz4<'_, '_> {
+impl<'s, 'a, E: Encoder<'s, 'a>> Drain for Compressing<E> {
     fn take(&mut self, mut stage: Vec<u8>, data: &[u8]) -> Vec<u8> {
         let taken = if data.len() >= STAGE {
             // A stage or more on its own: no need to copy it.

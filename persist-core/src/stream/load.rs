@@ -35,6 +35,7 @@ use crate::format::{self, FileInfo, CHECKSUM_LEN};
 use crate::guided;
 use crate::lz4_frame;
 use crate::migrate::{decode_error, left_over};
+use crate::zstd_frame;
 
 /// The read buffer between the file and the lz4 decoder, which asks for a few bytes
 /// (block headers) between its large reads. Also the largest lz4 payload read whole.
@@ -59,6 +60,10 @@ pub(crate) fn read_payload(
             read_whole(file, path, info, origin)
         }
         Compression::Lz4 => read_lz4(file, path, info, origin),
+        Compression::Zstd if info.payload_len <= READ_CHUNK as u64 => {
+            read_whole(file, path, info, origin)
+        }
+        Compression::Zstd => read_zstd(file, path, info, origin),
     }
 }
 
@@ -159,6 +164,26 @@ fn read_lz4(
     decoded.map_err(|detail| corrupt(origin, detail))
 }
 
+/// A zstd payload, decompressed from the file as it is read (never held
+/// compressed), then its checksum compared; as [`read_lz4`].
+fn read_zstd(
+    file: &mut File,
+    path: &Path,
+    info: &FileInfo,
+    origin: &Origin,
+) -> Result<Vec<u8>, Error> {
+    let mut source = Hashing::new(file.by_ref().take(info.payload_len));
+    let decoded = {
+        let mut buffered = BufReader::with_capacity(lz4_read_buffer(info), &mut source);
+        let decoded =
+            zstd_frame::decompress_from(&mut buffered, info.payload_len, info.uncompressed_len);
+        let _ = io::copy(&mut buffered, &mut io::sink());
+        decoded
+    };
+    check_stored(source.finish(), file, path, info, origin)?;
+    decoded.map_err(|detail| corrupt(origin, detail))
+}
+
 /// What a streamed decode gives.
 pub(crate) enum Streamed<T> {
     /// The value, from a payload whose checksum matched.
@@ -212,6 +237,13 @@ pub(crate) fn decode_streamed<T: DeserializeOwned>(
         Compression::Lz4 => {
             let buffered = BufReader::with_capacity(lz4_read_buffer(info), &mut source);
             match lz4_frame::Reader::new(buffered, info.payload_len, info.uncompressed_len) {
+                Ok(reader) => decode_from::<T>(reader, info.uncompressed_len, reading, info),
+                Err(detail) => Some(Decoded::Corrupt(detail)),
+            }
+        }
+        Compression::Zstd => {
+            let buffered = BufReader::with_capacity(lz4_read_buffer(info), &mut source);
+            match zstd_frame::Reader::new(buffered, info.uncompressed_len) {
                 Ok(reader) => decode_from::<T>(reader, info.uncompressed_len, reading, info),
                 Err(detail) => Some(Decoded::Corrupt(detail)),
             }

@@ -23,6 +23,8 @@ pub(crate) struct Plan {
     /// The type's description, for the check that the payload reads back.
     description: Description,
     compression: Compression,
+    /// The codec's level (zstd's; 0 for codecs without levels).
+    level: i32,
     rec_id: String,
     version: u32,
     schema: Vec<u8>,
@@ -42,11 +44,28 @@ impl Plan {
         Ok(Plan {
             description,
             compression,
+            level: compression.level(None).unwrap_or_default(),
             rec_id,
             version,
             schema,
             header_len,
         })
+    }
+
+    /// The same plan at compression level `level` (none: the codec's default).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CompressionLevel`] for a level the codec does not have.
+    pub(crate) fn with_level(mut self, level: Option<i32>) -> Result<Plan, Error> {
+        self.level = self
+            .compression
+            .level(level)
+            .map_err(|detail| Error::CompressionLevel {
+                compression: self.compression,
+                detail,
+            })?;
+        Ok(self)
     }
 
     fn header(&self, payload_len: u64, uncompressed_len: u64) -> Result<Vec<u8>, Error> {
@@ -81,6 +100,9 @@ impl Plan {
                     .map_err(Some)
             }
             Compression::Lz4 => encode_lz4(value, &mut spool),
+            Compression::Zstd => {
+                encode_zstd(value, &mut spool, self.level).map_err(|e| self.encode_error(e))?
+            }
         };
         // Memory cannot fail to take a write: only an encode error gets here.
         let write_error = |e: io::Error| self.encode_error(e.to_string());
@@ -146,6 +168,9 @@ impl Plan {
                     .map_err(Some)
             }
             Compression::Lz4 => encode_lz4(value, &mut spool),
+            Compression::Zstd => {
+                encode_zstd(value, &mut spool, self.level).map_err(|e| self.encode_error(e))?
+            }
         };
         let raw_len = self.outcome(value, &mut spool, encoded, |e| {
             io_error(WRITE_TEMP, file_path)(e)
@@ -205,6 +230,22 @@ impl Plan {
     }
 }
 
+/// Encodes `value` through a zstd frame at `level` into `spool`; returns the
+/// uncompressed length, as [`encode_lz4`] does; the outer error when the encoder
+/// could not start.
+fn encode_zstd<T: Serialize + ?Sized>(
+    value: &T,
+    spool: &mut Spool<'_>,
+    level: i32,
+) -> Result<Result<u64, Option<postcard::Error>>, String> {
+    let mut zstd = flavor::Compressing::zstd(spool, level)?;
+    Ok(
+        postcard::serialize_with_flavor(value, Staged::new(Vec::new(), &mut zstd))
+            .map_err(Some)
+            .and_then(|stage| zstd.finish(stage).map_err(|Stopped| None)),
+    )
+}
+
 /// Encodes `value` through an lz4 frame into `spool`; returns the uncompressed
 /// length. `None` for an error: postcard finished, the lz4 frame did not (the cause
 /// is in the spool).
@@ -212,7 +253,7 @@ fn encode_lz4<T: Serialize + ?Sized>(
     value: &T,
     spool: &mut Spool<'_>,
 ) -> Result<u64, Option<postcard::Error>> {
-    let mut lz4 = flavor::Lz4::new(spool);
+    let mut lz4 = flavor::Compressing::lz4(spool);
     let stage = postcard::serialize_with_flavor(value, Staged::new(Vec::new(), &mut lz4))?;
     lz4.finish(stage).map_err(|Stopped| None)
 }
