@@ -8,8 +8,8 @@ use persist::{Compression, Error, LoadOptions, SaveOptions, Schema};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-/// The codecs every round trip runs with.
-pub const CODECS: [Compression; 2] = [Compression::None, Compression::Lz4];
+/// The codecs every round trip runs with: every codec persist writes.
+pub const CODECS: [Compression; 3] = [Compression::None, Compression::Lz4, Compression::Zstd];
 
 /// A file in a new temporary directory (kept alive by the returned guard).
 pub fn temp_file(name: &str) -> (tempfile::TempDir, PathBuf) {
