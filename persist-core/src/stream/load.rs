@@ -56,14 +56,10 @@ pub(crate) fn read_payload(
     match info.compression {
         Compression::None => read_whole(file, path, info, origin),
         // Too small for the compressed copy to matter, and one system call fewer.
-        Compression::Lz4 if info.payload_len <= READ_CHUNK as u64 => {
+        Compression::Lz4 | Compression::Zstd if info.payload_len <= READ_CHUNK as u64 => {
             read_whole(file, path, info, origin)
         }
-        Compression::Lz4 => read_lz4(file, path, info, origin),
-        Compression::Zstd if info.payload_len <= READ_CHUNK as u64 => {
-            read_whole(file, path, info, origin)
-        }
-        Compression::Zstd => read_zstd(file, path, info, origin),
+        Compression::Lz4 | Compression::Zstd => read_compressed(file, path, info, origin),
     }
 }
 
@@ -138,12 +134,15 @@ fn truncated(info: &FileInfo, origin: &Origin, found: u64) -> Error {
     }
 }
 
-/// The size of the read buffer between the file and the lz4 decoder.
-fn lz4_read_buffer(info: &FileInfo) -> usize {
+/// The size of the read buffer between the file and the lz4 or zstd decoder.
+fn read_buffer(info: &FileInfo) -> usize {
     usize::try_from(info.payload_len).map_or(READ_CHUNK, |p| p.min(READ_CHUNK))
 }
 
-fn read_lz4(
+/// A compressed payload, decompressed from the file as it is read (never held
+/// compressed) into a buffer of its declared length (lz4) or grown with the output
+/// (zstd); its checksum is compared once every stored byte has passed.
+fn read_compressed(
     file: &mut File,
     path: &Path,
     info: &FileInfo,
@@ -151,32 +150,15 @@ fn read_lz4(
 ) -> Result<Vec<u8>, Error> {
     let mut source = Hashing::new(file.by_ref().take(info.payload_len));
     let decoded = {
-        let mut buffered = BufReader::with_capacity(lz4_read_buffer(info), &mut source);
-        let decoded =
-            lz4_frame::decompress_from(&mut buffered, info.payload_len, info.uncompressed_len);
+        let mut buffered = BufReader::with_capacity(read_buffer(info), &mut source);
+        let (stored, raw) = (info.payload_len, info.uncompressed_len);
+        let decoded = match info.compression {
+            Compression::Zstd => zstd_frame::decompress_from(&mut buffered, stored, raw),
+            _ => lz4_frame::decompress_from(&mut buffered, stored, raw),
+        };
         // The checksum covers every stored byte, also those the decoder did not take
         // (it may have stopped at an error, or at the end of the frame). A read error
         // here is kept in `source`.
-        let _ = io::copy(&mut buffered, &mut io::sink());
-        decoded
-    };
-    check_stored(source.finish(), file, path, info, origin)?;
-    decoded.map_err(|detail| corrupt(origin, detail))
-}
-
-/// A zstd payload, decompressed from the file as it is read (never held
-/// compressed), then its checksum compared; as [`read_lz4`].
-fn read_zstd(
-    file: &mut File,
-    path: &Path,
-    info: &FileInfo,
-    origin: &Origin,
-) -> Result<Vec<u8>, Error> {
-    let mut source = Hashing::new(file.by_ref().take(info.payload_len));
-    let decoded = {
-        let mut buffered = BufReader::with_capacity(lz4_read_buffer(info), &mut source);
-        let decoded =
-            zstd_frame::decompress_from(&mut buffered, info.payload_len, info.uncompressed_len);
         let _ = io::copy(&mut buffered, &mut io::sink());
         decoded
     };
@@ -235,14 +217,14 @@ pub(crate) fn decode_streamed<T: DeserializeOwned>(
         }
         Compression::None => decode_from::<T>(&mut source, info.payload_len, reading, info),
         Compression::Lz4 => {
-            let buffered = BufReader::with_capacity(lz4_read_buffer(info), &mut source);
+            let buffered = BufReader::with_capacity(read_buffer(info), &mut source);
             match lz4_frame::Reader::new(buffered, info.payload_len, info.uncompressed_len) {
                 Ok(reader) => decode_from::<T>(reader, info.uncompressed_len, reading, info),
                 Err(detail) => Some(Decoded::Corrupt(detail)),
             }
         }
         Compression::Zstd => {
-            let buffered = BufReader::with_capacity(lz4_read_buffer(info), &mut source);
+            let buffered = BufReader::with_capacity(read_buffer(info), &mut source);
             match zstd_frame::Reader::new(buffered, info.uncompressed_len) {
                 Ok(reader) => decode_from::<T>(reader, info.uncompressed_len, reading, info),
                 Err(detail) => Some(Decoded::Corrupt(detail)),
