@@ -247,39 +247,31 @@ mod forged {
     }
 }
 
-#[track_caller]
-fn assert_names(message: &str, field: &str, chrono_text: &str) {
-    assert!(
-        message.contains(&format!("`{field}`")) && message.contains(chrono_text),
-        "{message}"
-    );
-}
-
 #[test]
 fn a_damaged_value_is_a_decode_error_naming_the_field() {
     let message = support::forged_decode_error::<_, real::DateStamp>(&forged::DateStamp {
         id: 1,
         date: "2026-13-45".into(),
     });
-    assert_names(&message, "date", "input is out of range");
+    support::assert_names(&message, "date", "input is out of range");
 
     let message = support::forged_decode_error::<_, real::InstantStamp>(&forged::InstantStamp {
         id: 2,
         at: "2026-03-01 noon".into(),
     });
-    assert_names(&message, "at", "input contains invalid characters");
+    support::assert_names(&message, "at", "input contains invalid characters");
 
     let message = support::forged_decode_error::<_, real::DeltaStamp>(&forged::DeltaStamp {
         id: 3,
         delta: (i64::MAX, 0),
     });
-    assert_names(&message, "delta", "TimeDelta out of bounds");
+    support::assert_names(&message, "delta", "TimeDelta out of bounds");
 
     let message = support::forged_decode_error::<_, real::DayStamp>(&forged::DayStamp {
         id: 4,
         weekday: "Caturday".into(),
     });
-    assert_names(&message, "weekday", "short or long weekday names expected");
+    support::assert_names(&message, "weekday", "short or long weekday names expected");
 }
 
 /// A field written through one of chrono's serde adapters, described with the

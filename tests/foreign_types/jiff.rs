@@ -265,21 +265,13 @@ mod forged {
     }
 }
 
-#[track_caller]
-fn assert_names(message: &str, field: &str, jiff_text: &str) {
-    assert!(
-        message.contains(&format!("`{field}`")) && message.contains(jiff_text),
-        "{message}"
-    );
-}
-
 #[test]
 fn a_damaged_value_is_a_decode_error_naming_the_field() {
     let message = support::forged_decode_error::<_, real::DateStamp>(&forged::DateStamp {
         id: 1,
         date: "2026-13-45".into(),
     });
-    assert_names(
+    support::assert_names(
         &message,
         "date",
         "parameter 'month' is not in the required range of 1..=12",
@@ -289,11 +281,11 @@ fn a_damaged_value_is_a_decode_error_naming_the_field() {
         id: 2,
         at: "2026-03-01T09:30:05".into(),
     });
-    assert_names(&message, "at", "failed to find offset component");
+    support::assert_names(&message, "at", "failed to find offset component");
 
     let message = support::forged_decode_error::<_, real::SpanStamp>(&forged::SpanStamp {
         id: 3,
         span: "P1Q".into(),
     });
-    assert_names(&message, "span", "unit designator suffix");
+    support::assert_names(&message, "span", "unit designator suffix");
 }

@@ -128,3 +128,13 @@ where
     );
     messages.swap_remove(0)
 }
+
+/// Checks that a decode error's `message` names the field `field` (as `` `field` ``)
+/// and carries `crate_text`, the foreign crate's own words.
+#[track_caller]
+pub fn assert_names(message: &str, field: &str, crate_text: &str) {
+    assert!(
+        message.contains(&format!("`{field}`")) && message.contains(crate_text),
+        "{message}"
+    );
+}

@@ -291,21 +291,13 @@ mod forged {
     }
 }
 
-#[track_caller]
-fn assert_names(message: &str, field: &str, time_text: &str) {
-    assert!(
-        message.contains(&format!("`{field}`")) && message.contains(time_text),
-        "{message}"
-    );
-}
-
 #[test]
 fn a_damaged_value_is_a_decode_error_naming_the_field() {
     let message = support::forged_decode_error::<_, real::DateStamp>(&forged::DateStamp {
         id: 1,
         date: (2026, 400),
     });
-    assert_names(
+    support::assert_names(
         &message,
         "date",
         "invalid ordinal, expected an in-range value",
@@ -315,14 +307,14 @@ fn a_damaged_value_is_a_decode_error_naming_the_field() {
         id: 2,
         at: (2026, 60, 24, 0, 0, 0, 0, 0, 0),
     });
-    assert_names(&message, "at", "invalid hour, expected an in-range value");
+    support::assert_names(&message, "at", "invalid hour, expected an in-range value");
 
     let message = support::forged_decode_error::<_, real::DurationStamp>(&forged::DurationStamp {
         id: 3,
         duration: (0, 1_000_000_000),
     });
     // deranged's message: "in the range MIN..=MAX" with its `alloc` feature.
-    assert_names(
+    support::assert_names(
         &message,
         "duration[1]",
         "invalid value: integer, expected an integer in the",
@@ -332,12 +324,12 @@ fn a_damaged_value_is_a_decode_error_naming_the_field() {
         id: 4,
         month: 13,
     });
-    assert_names(&message, "month", "expected a value in the range 1..=12");
+    support::assert_names(&message, "month", "expected a value in the range 1..=12");
 
     let message =
         support::forged_decode_error::<_, real::TimestampStamp>(&forged::TimestampStamp {
             id: 5,
             timestamp: i128::MAX,
         });
-    assert_names(&message, "timestamp", "expected an in-range value");
+    support::assert_names(&message, "timestamp", "expected an in-range value");
 }
